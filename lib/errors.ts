@@ -1,0 +1,193 @@
+/**
+ * Every mistake a user can make has its own error class, carrying a stable `code`,
+ * the exit code the CLI should use, and the offending names as fields. The message
+ * is written for the person at the terminal; `cli/fail.ts` decides how to print it.
+ */
+
+export type ErrorCode =
+  | 'E_USAGE'
+  | 'E_DEPLOYFILE_NOT_FOUND'
+  | 'E_DEPLOYFILE_LOAD'
+  | 'E_NOT_A_PIPELINE'
+  | 'E_INVALID_TASK'
+  | 'E_DUPLICATE_TASK'
+  | 'E_UNKNOWN_DEPENDENCY'
+  | 'E_CYCLE'
+  | 'E_UNKNOWN_TARGET'
+  | 'E_NO_TARGET'
+  | 'E_HISTORY';
+
+/** Exit code for usage and deployfile errors, as the brief and most CLIs use. */
+export const EXIT_USAGE = 2;
+
+export abstract class StagerunError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly exitCode: number = EXIT_USAGE;
+  /** The deployfile the error is about, when known. Set by the loader if the pipeline did not know it. */
+  file: string | undefined;
+  /** Extra lines shown under the message (suggestions, lists, source excerpts). */
+  readonly hints: string[] = [];
+
+  constructor(message: string, file?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.file = file;
+  }
+}
+
+export class UsageError extends StagerunError {
+  readonly code = 'E_USAGE';
+}
+
+export class DeployfileNotFoundError extends StagerunError {
+  readonly code = 'E_DEPLOYFILE_NOT_FOUND';
+  constructor(
+    readonly searched: readonly string[],
+    readonly from: string,
+    explicit: string | undefined,
+  ) {
+    super(
+      explicit
+        ? `deployfile not found: ${explicit}`
+        : `no deployfile found in ${from} or any parent directory (looked for ${searched.join(', ')})`,
+    );
+    if (!explicit) this.hints.push('create a deployfile.ts, or point at one with -f/--file');
+  }
+}
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  lineText?: string;
+}
+
+export class DeployfileLoadError extends StagerunError {
+  readonly code = 'E_DEPLOYFILE_LOAD';
+  constructor(
+    file: string,
+    readonly reason: string,
+    readonly location?: SourceLocation,
+  ) {
+    super(`could not load the deployfile: ${reason}`, file);
+    if (location?.lineText !== undefined) {
+      this.hints.push(`${location.line} | ${location.lineText}`);
+      const pad = ' '.repeat(String(location.line).length + 3 + location.column);
+      this.hints.push(`${pad}^`);
+    }
+  }
+}
+
+export class NotAPipelineError extends StagerunError {
+  readonly code = 'E_NOT_A_PIPELINE';
+  constructor(
+    file: string,
+    readonly found: string,
+  ) {
+    super(`the deployfile's default export is ${found}, not a pipeline`, file);
+    this.hints.push("end the deployfile with `export default p;` where `const p = pipeline();`");
+  }
+}
+
+export class InvalidTaskError extends StagerunError {
+  readonly code = 'E_INVALID_TASK';
+  constructor(
+    readonly task: string,
+    readonly option: string,
+    readonly value: unknown,
+    readonly reason: string,
+    file?: string,
+  ) {
+    super(`task '${task}': ${option} ${reason} (got ${describeValue(value)})`, file);
+  }
+}
+
+export class DuplicateTaskError extends StagerunError {
+  readonly code = 'E_DUPLICATE_TASK';
+  constructor(
+    readonly task: string,
+    file?: string,
+  ) {
+    super(`task '${task}' is declared twice; task names must be unique`, file);
+  }
+}
+
+export class UnknownDependencyError extends StagerunError {
+  readonly code = 'E_UNKNOWN_DEPENDENCY';
+  constructor(
+    readonly task: string,
+    readonly dependency: string,
+    readonly suggestion: string | undefined,
+    file?: string,
+  ) {
+    super(
+      `task '${task}' depends on '${dependency}', which is not a task or service` +
+        (suggestion ? ` (did you mean '${suggestion}'?)` : ''),
+      file,
+    );
+  }
+}
+
+export class CycleError extends StagerunError {
+  readonly code = 'E_CYCLE';
+  /** The tasks on the cycle, first one repeated at the end; each depends on the next. */
+  constructor(
+    readonly cycle: readonly string[],
+    file?: string,
+  ) {
+    super(`dependency cycle: ${cycle.join(' -> ')}`, file);
+    this.hints.push("each task in the cycle depends on the next one ('a -> b' means a needs b)");
+  }
+}
+
+export class UnknownTargetError extends StagerunError {
+  readonly code = 'E_UNKNOWN_TARGET';
+  constructor(
+    readonly target: string,
+    readonly suggestion: string | undefined,
+    readonly available: readonly string[],
+    file?: string,
+  ) {
+    super(
+      `unknown target '${target}'` + (suggestion ? ` (did you mean '${suggestion}'?)` : ''),
+      file,
+    );
+    const shown = available.slice(0, 30);
+    this.hints.push(
+      `targets: ${shown.join(', ')}${available.length > shown.length ? `, … (${available.length} in all; see --list)` : ''}`,
+    );
+  }
+}
+
+export class NoTargetError extends StagerunError {
+  readonly code = 'E_NO_TARGET';
+  constructor(
+    readonly available: readonly string[],
+    file?: string,
+  ) {
+    super('no target given and the pipeline sets no default', file);
+    this.hints.push(
+      'name a target (`stagerun deploy`) or add `p.default(\'deploy\')` to the deployfile',
+    );
+  }
+}
+
+export class HistoryError extends StagerunError {
+  readonly code = 'E_HISTORY';
+}
+
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array [${value.map(describeValue).join(', ')}]`;
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    return name && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return String(value);
+}
+
+export function isStagerunError(error: unknown): error is StagerunError {
+  return error instanceof StagerunError;
+}

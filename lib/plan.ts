@@ -1,0 +1,109 @@
+/**
+ * A plan: the tasks a run needs, in stages, with integer ids for the scheduler.
+ * Pure: the same plan drives real runs, simulations and `--dry-run`.
+ */
+import { assertAcyclic, buildGraph, closure, stagesOf } from './graph.js';
+import type { Pipeline } from './model.js';
+import { resolvePipeline, resolveTargets, type ResolvedPipeline, type ResolvedTask } from './resolve.js';
+
+export interface PlanTask extends ResolvedTask {
+  /** Index into `plan.tasks` (declaration order among the selected tasks). */
+  readonly id: number;
+  /** Topological generation, 0-based. */
+  readonly stage: number;
+  readonly depIds: readonly number[];
+  readonly dependentIds: readonly number[];
+}
+
+export interface Plan {
+  readonly pipeline: ResolvedPipeline;
+  /** The targets as asked for (or the pipeline's defaults). */
+  readonly requested: readonly string[];
+  /** The task names the targets resolved to. */
+  readonly targets: readonly string[];
+  /** Selected tasks in declaration order; `tasks[i].id === i`. */
+  readonly tasks: readonly PlanTask[];
+  readonly stages: readonly (readonly PlanTask[])[];
+  readonly byName: ReadonlyMap<string, PlanTask>;
+}
+
+/** Resolves names and rejects cycles anywhere in the pipeline, selected or not. */
+export function validatePipeline(pipeline: Pipeline, root?: string): ResolvedPipeline {
+  const resolved = resolvePipeline(pipeline, root);
+  assertAcyclic(resolved, buildGraph(resolved.tasks));
+  return resolved;
+}
+
+export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[] = []): Plan {
+  const targetTasks = resolveTargets(pipeline, targets);
+  const selected = closure(pipeline, targetTasks);
+  const chosen = pipeline.tasks.filter((task) => selected.has(task.name));
+  const stageNames = stagesOf(buildGraph(chosen, selected));
+  const stageOf = new Map<string, number>();
+  stageNames.forEach((names, stage) => names.forEach((name) => stageOf.set(name, stage)));
+  const idOf = new Map(chosen.map((task, id) => [task.name, id]));
+  const dependents: number[][] = chosen.map(() => []);
+  const tasks: PlanTask[] = chosen.map((task, id) => {
+    const depIds = task.deps.map((dep) => idOf.get(dep)!);
+    for (const dep of depIds) dependents[dep]!.push(id);
+    return { ...task, id, stage: stageOf.get(task.name)!, depIds, dependentIds: dependents[id]! };
+  });
+  const byName = new Map(tasks.map((task) => [task.name, task]));
+  const stages = stageNames.map((names) => names.map((name) => byName.get(name)!));
+  const requested = targets.length > 0 ? [...targets] : [...pipeline.defaults];
+  return { pipeline, requested, targets: targetTasks, tasks, stages, byName };
+}
+
+/**
+ * Each task's expected duration for priorities and bounds: its recorded duration where
+ * known; otherwise the median of the known ones (1 if none is known). Goals weigh 0.
+ */
+export function taskWeights(plan: Plan, durations?: ReadonlyMap<string, number>): Float64Array {
+  const known: number[] = [];
+  if (durations) {
+    for (const task of plan.tasks) {
+      const duration = durations.get(task.name);
+      if (duration !== undefined && task.run !== undefined) known.push(duration);
+    }
+  }
+  known.sort((a, b) => a - b);
+  const fallback = known.length > 0 ? known[Math.floor(known.length / 2)]! : 1;
+  const weights = new Float64Array(plan.tasks.length);
+  for (const task of plan.tasks) {
+    weights[task.id] = task.run === undefined ? 0 : (durations?.get(task.name) ?? fallback);
+  }
+  return weights;
+}
+
+/** For each task, the longest weighted path from its start to the end of the graph (itself included). */
+export function remainingPath(plan: Plan, weights: Float64Array): Float64Array {
+  const remaining = new Float64Array(plan.tasks.length);
+  for (let stage = plan.stages.length - 1; stage >= 0; stage--) {
+    for (const task of plan.stages[stage]!) {
+      let longest = 0;
+      for (const dependent of task.dependentIds) longest = Math.max(longest, remaining[dependent]!);
+      remaining[task.id] = weights[task.id]! + longest;
+    }
+  }
+  return remaining;
+}
+
+export interface Bounds {
+  /** Longest weighted chain. */
+  criticalPathMs: number;
+  /** Sum of all weights. */
+  totalWorkMs: number;
+  /** No schedule with `jobs` slots can finish sooner: max(critical path, work / jobs). */
+  lowerBoundMs: number;
+}
+
+export function bounds(plan: Plan, weights: Float64Array, jobs: number): Bounds {
+  const remaining = remainingPath(plan, weights);
+  let criticalPathMs = 0;
+  let totalWorkMs = 0;
+  for (let id = 0; id < plan.tasks.length; id++) {
+    criticalPathMs = Math.max(criticalPathMs, remaining[id]!);
+    totalWorkMs += weights[id]!;
+  }
+  return { criticalPathMs, totalWorkMs, lowerBoundMs: Math.max(criticalPathMs, totalWorkMs / jobs) };
+}

@@ -1,0 +1,163 @@
+/**
+ * Turns declarations into resolved tasks: every dependency becomes a full task name,
+ * service-level ordering (`after`) becomes task dependencies, directories become
+ * absolute. Unknown names fail here, with a suggestion.
+ */
+import path from 'node:path';
+import { DuplicateTaskError, NoTargetError, UnknownDependencyError, UnknownTargetError } from './errors.js';
+import {
+  isService,
+  isTaskRef,
+  type Command,
+  type Dependency,
+  type Pipeline,
+  type Service,
+  type TaskDefinition,
+} from './model.js';
+import { closest } from './suggest.js';
+
+export interface ResolvedTask {
+  readonly name: string;
+  /** Position in declaration order, 0-based: breaks priority ties. */
+  readonly index: number;
+  readonly service: string | undefined;
+  /** Full names of the tasks this one needs, without duplicates. */
+  readonly deps: readonly string[];
+  readonly run: Command | undefined;
+  readonly description: string | undefined;
+  /** Absolute directory to run in. */
+  readonly cwd: string;
+  /** The pipeline's, service's and task's variables merged (later wins; undefined removes). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ResolvedPipeline {
+  readonly source: string | undefined;
+  readonly root: string;
+  /** In declaration order. */
+  readonly tasks: readonly ResolvedTask[];
+  readonly byName: ReadonlyMap<string, ResolvedTask>;
+  /** Service name → names of its tasks. */
+  readonly services: ReadonlyMap<string, readonly string[]>;
+  readonly defaults: readonly string[];
+}
+
+export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? process.cwd()): ResolvedPipeline {
+  const source = pipeline.source;
+  const definitions = pipeline.definitions();
+  const byDefinition = new Map<string, TaskDefinition>();
+  for (const definition of definitions) {
+    // A top-level 'a:deploy' and service a's 'deploy' would share a name.
+    if (byDefinition.has(definition.name)) throw new DuplicateTaskError(definition.name, source);
+    byDefinition.set(definition.name, definition);
+  }
+  const services = new Map<string, string[]>();
+  for (const name of pipeline.services.keys()) services.set(name, []);
+  for (const definition of definitions) {
+    if (definition.service) services.get(definition.service.name)?.push(definition.name);
+  }
+
+  const unknown = (task: string, dependency: string, local?: Service): UnknownDependencyError => {
+    const candidates = [...byDefinition.keys(), ...services.keys()];
+    if (local) candidates.push(...(services.get(local.name) ?? []).map((name) => name.slice(local.name.length + 1)));
+    return new UnknownDependencyError(task, dependency, closest(dependency, candidates), source);
+  };
+
+  const expand = (task: TaskDefinition, dependency: Dependency, into: Set<string>): void => {
+    if (isTaskRef(dependency)) {
+      if (!byDefinition.has(dependency.name)) throw unknown(task.name, dependency.name);
+      into.add(dependency.name);
+      return;
+    }
+    if (isService(dependency)) {
+      const members = services.get(dependency.name);
+      if (!members) throw unknown(task.name, dependency.name);
+      for (const member of members) into.add(member);
+      return;
+    }
+    const local = task.service ? `${task.service.name}:${dependency}` : undefined;
+    if (local && byDefinition.has(local)) into.add(local);
+    else if (byDefinition.has(dependency)) into.add(dependency);
+    else if (services.has(dependency)) for (const member of services.get(dependency)!) into.add(member);
+    else throw unknown(task.name, dependency, task.service);
+  };
+
+  const tasks: ResolvedTask[] = definitions.map((definition, index) => {
+    const deps = new Set<string>();
+    for (const dependency of definition.deps) expand(definition, dependency, deps);
+    const owner = definition.service;
+    if (owner) {
+      const localName = definition.name.slice(owner.name.length + 1);
+      for (const upstream of [...owner.upstream, ...definition.after]) {
+        const upstreamName = isService(upstream) ? upstream.name : upstream;
+        if (!services.has(upstreamName)) {
+          throw new UnknownDependencyError(
+            definition.name,
+            upstreamName,
+            closest(upstreamName, services.keys()),
+            source,
+          );
+        }
+        const counterpart = `${upstreamName}:${localName}`;
+        if (byDefinition.has(counterpart)) deps.add(counterpart);
+      }
+    }
+    const base = owner ? path.resolve(root, owner.dir) : root;
+    return {
+      name: definition.name,
+      index,
+      service: owner?.name,
+      deps: [...deps],
+      run: definition.run,
+      description: definition.description,
+      cwd: path.resolve(base, definition.cwd ?? '.'),
+      env: { ...pipeline.env, ...owner?.env, ...definition.env },
+    };
+  });
+
+  const byName = new Map(tasks.map((task) => [task.name, task]));
+  const defaults = pipeline.defaults.map((target) =>
+    isTaskRef(target) || isService(target) ? target.name : target,
+  );
+  return { source, root, tasks, byName, services, defaults };
+}
+
+/** Every name a user may pass as a target: tasks, services, and task names shared across services. */
+export function targetNames(pipeline: ResolvedPipeline): string[] {
+  const names = new Set<string>();
+  for (const task of pipeline.tasks) names.add(task.name);
+  for (const name of pipeline.services.keys()) names.add(name);
+  for (const task of pipeline.tasks) if (task.service) names.add(task.name.slice(task.service.length + 1));
+  return [...names];
+}
+
+/**
+ * Target names → task names. A target is, in this order of preference: a task; a
+ * service (all of its tasks); or a task name that services share (`deploy` selects
+ * every `<service>:deploy`), as turbo does for packages.
+ */
+export function resolveTargets(pipeline: ResolvedPipeline, targets: readonly string[]): string[] {
+  const wanted = targets.length > 0 ? targets : pipeline.defaults;
+  if (wanted.length === 0) throw new NoTargetError(targetNames(pipeline), pipeline.source);
+  const selected = new Set<string>();
+  for (const target of wanted) {
+    if (pipeline.byName.has(target)) {
+      selected.add(target);
+      continue;
+    }
+    const members = pipeline.services.get(target);
+    if (members && members.length > 0) {
+      for (const member of members) selected.add(member);
+      continue;
+    }
+    const suffix = `:${target}`;
+    const shared = pipeline.tasks.filter((task) => task.service && task.name.endsWith(suffix));
+    if (shared.length > 0 && !target.includes(':')) {
+      for (const task of shared) selected.add(task.name);
+      continue;
+    }
+    const available = targetNames(pipeline);
+    throw new UnknownTargetError(target, closest(target, available), available, pipeline.source);
+  }
+  return [...selected];
+}
