@@ -1,0 +1,166 @@
+/**
+ * The run report: what `run()` and `simulate()` return, what `--report FILE` writes and
+ * what history stores. Built by a sink from the event stream.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RunEvent, RunStatus, SchedulePolicy, Sink, TaskStatus } from '../events.js';
+
+export interface TaskReport {
+  name: string;
+  /** Direct dependencies among the run's tasks. */
+  deps: string[];
+  /** Topological generation, 0-based. */
+  stage: number;
+  status: TaskStatus;
+  /** Times in ms from the run's start; null when the task never started. */
+  startMs: number | null;
+  endMs: number | null;
+  durationMs: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  /** Concurrency slot it ran in, 0..jobs-1 (null for goals and tasks that never started). */
+  slot: number | null;
+  /** Why it failed, was skipped or cancelled. */
+  reason: string | null;
+  /** False for goals (tasks without a command). */
+  command: boolean;
+}
+
+export interface RunReport {
+  schemaVersion: 1;
+  /** Unique per run; `stagerun report --run ID` finds it in history. */
+  id: string;
+  /** Wall-clock start, ISO 8601. */
+  startedAt: string;
+  /** True when produced by `simulate()`: times are predictions. */
+  simulated: boolean;
+  deployfile: string | null;
+  jobs: number;
+  schedule: SchedulePolicy;
+  keepGoing: boolean;
+  /** The targets as asked for. */
+  targets: string[];
+  ok: boolean;
+  status: RunStatus;
+  makespanMs: number;
+  /** The chain of tasks that determined the makespan, as observed: each waited for the previous. */
+  criticalPath: string[];
+  /** In declaration order. */
+  tasks: TaskReport[];
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+export function newRunId(startedAt: string): string {
+  return `${startedAt.replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The observed critical path: from the task that ended last, walk back through the
+ * dependency that ended last (the one it was waiting for).
+ */
+export function observedCriticalPath(tasks: readonly TaskReport[]): string[] {
+  const byName = new Map(tasks.map((task) => [task.name, task]));
+  let current: TaskReport | undefined;
+  for (const task of tasks) {
+    if (task.endMs !== null && task.startMs !== null && (!current || task.endMs > current.endMs!)) current = task;
+  }
+  const path: string[] = [];
+  while (current) {
+    path.push(current.name);
+    let previous: TaskReport | undefined;
+    for (const dep of current.deps) {
+      const candidate = byName.get(dep);
+      if (candidate?.endMs != null && (!previous || candidate.endMs > previous.endMs!)) previous = candidate;
+    }
+    current = previous;
+  }
+  return path.reverse().filter((name) => byName.get(name)!.command);
+}
+
+export interface ReportSink {
+  readonly sink: Sink;
+  /** The report; complete once `run-end` has been seen. */
+  report(): RunReport;
+}
+
+export function createReportSink(options: { id?: string } = {}): ReportSink {
+  let report: RunReport | undefined;
+  let byId: TaskReport[] = [];
+  const sink: Sink = (event: RunEvent) => {
+    switch (event.type) {
+      case 'run-start': {
+        const { plan } = event;
+        byId = plan.tasks.map((task) => ({
+          name: task.name,
+          deps: task.depIds.map((id) => plan.tasks[id]!.name),
+          stage: task.stage,
+          status: 'cancelled',
+          startMs: null,
+          endMs: null,
+          durationMs: null,
+          exitCode: null,
+          signal: null,
+          slot: null,
+          reason: null,
+          command: task.run !== undefined,
+        }));
+        report = {
+          schemaVersion: 1,
+          id: options.id ?? newRunId(event.startedAt),
+          startedAt: event.startedAt,
+          simulated: event.simulated,
+          deployfile: plan.pipeline.source ?? null,
+          jobs: event.jobs,
+          schedule: event.schedule,
+          keepGoing: event.keepGoing,
+          targets: [...plan.requested],
+          ok: false,
+          status: 'failed',
+          makespanMs: 0,
+          criticalPath: [],
+          tasks: byId,
+        };
+        break;
+      }
+      case 'task-start': {
+        const task = byId[event.task.id]!;
+        task.startMs = round(event.at);
+        task.slot = event.slot;
+        break;
+      }
+      case 'task-end': {
+        const task = byId[event.task.id]!;
+        task.status = event.status;
+        task.exitCode = event.exitCode;
+        task.signal = event.signal;
+        task.reason = event.reason;
+        if (event.startAt !== null) {
+          task.startMs = round(event.startAt);
+          task.endMs = round(event.at);
+          task.durationMs = round(event.at - event.startAt);
+        }
+        break;
+      }
+      case 'run-end': {
+        if (!report) break;
+        report.status = event.status;
+        report.ok = event.status === 'ok';
+        report.makespanMs = round(event.makespanMs);
+        report.criticalPath = observedCriticalPath(byId);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  return {
+    sink,
+    report() {
+      if (!report) throw new Error('the run has not started');
+      return report;
+    },
+  };
+}
