@@ -1,0 +1,47 @@
+/** Small text helpers shared by the terminal outputs: durations and aligned tables. */
+
+/** 420ms, 1.02s, 12.3s, 2m03s. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(2)}s`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
+// Escape sequences take no room on screen.
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export function visibleWidth(text: string): number {
+  return text.replace(ANSI, '').length;
+}
+
+export function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
+}
+
+export function padStart(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - visibleWidth(text))) + text;
+}
+
+/**
+ * Aligned columns; `right` lists the columns aligned to the right (numbers).
+ * The header row is the first row.
+ */
+export function table(rows: readonly (readonly string[])[], right: readonly number[] = []): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell))));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (right.includes(i) ? padStart(cell, widths[i]!) : i === row.length - 1 ? cell : padEnd(cell, widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Which stage, for people: 1-based. */
+export function stageLabel(stage: number): string {
+  return String(stage + 1);
+}

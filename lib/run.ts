@@ -1,0 +1,111 @@
+/**
+ * Running a pipeline for real: plan → scheduler → local executor, with the report sink
+ * and any other sinks listening. `run()` is the library entry; the CLI uses `startRun()`
+ * to be able to interrupt.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { realClock, type Clock } from './clock.js';
+import { InvalidTaskError, UsageError } from './errors.js';
+import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from './events.js';
+import { LocalExecutor } from './exec.js';
+import { isPipeline, type Pipeline } from './model.js';
+import { createPlan, taskWeights, validatePipeline, type Plan } from './plan.js';
+import { createReportSink, type RunReport } from './report/json.js';
+import { startSchedule, type Executor } from './schedule.js';
+
+export interface RunOptions {
+  /** Targets to run; default: the pipeline's default. */
+  targets?: readonly string[];
+  /** At most this many tasks at once. Default: the number of CPUs. */
+  jobs?: number;
+  /** `dag` (default) or `stages`. */
+  schedule?: SchedulePolicy;
+  /** Keep running what does not depend on a failed task. */
+  keepGoing?: boolean;
+  /** Expected durations by task name (ms), e.g. from history: they weigh critical-path priorities. */
+  durations?: ReadonlyMap<string, number>;
+  /** Extra event sinks (terminal output, history, traces). */
+  sinks?: readonly Sink[];
+  /** Aborting it interrupts the run: nothing new starts and running tasks are stopped. */
+  signal?: AbortSignal;
+  /** Grace period between the stop signal and SIGKILL, ms. Default 5000. */
+  graceMs?: number;
+  /** Base environment for tasks. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Replace the local executor and the real clock (tests do). */
+  executor?: Executor;
+  clock?: Clock;
+}
+
+export interface RunHandle {
+  readonly plan: Plan;
+  /** Resolves when the run has ended, whatever its status; rejects only on internal errors. */
+  readonly report: Promise<RunReport>;
+  /** Interrupts the run; `force` kills running tasks at once. */
+  stop(force?: boolean): void;
+}
+
+export function checkRunOptions(options: { jobs?: number; schedule?: string }): void {
+  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) {
+    throw new UsageError(`--jobs must be a whole number of at least 1 (got ${options.jobs})`);
+  }
+  if (options.schedule !== undefined && !SCHEDULE_POLICIES.includes(options.schedule as SchedulePolicy)) {
+    throw new UsageError(`--schedule must be one of ${SCHEDULE_POLICIES.join(', ')} (got ${JSON.stringify(options.schedule)})`);
+  }
+}
+
+/** Fails before anything runs if a task would start in a directory that does not exist. */
+export function checkDirectories(plan: Plan): void {
+  const seen = new Map<string, boolean>();
+  for (const task of plan.tasks) {
+    if (task.run === undefined || typeof task.run === 'function') continue;
+    let ok = seen.get(task.cwd);
+    if (ok === undefined) {
+      ok = existsSync(task.cwd) && statSync(task.cwd).isDirectory();
+      seen.set(task.cwd, ok);
+    }
+    if (!ok) throw new InvalidTaskError(task.name, 'directory', task.cwd, 'does not exist', plan.pipeline.source);
+  }
+}
+
+export function planOf(source: Pipeline | Plan, targets: readonly string[] = []): Plan {
+  return isPipeline(source) ? createPlan(validatePipeline(source), targets) : source;
+}
+
+export async function startRun(source: Pipeline | Plan, options: RunOptions = {}): Promise<RunHandle> {
+  checkRunOptions(options);
+  const plan = planOf(source, options.targets);
+  checkDirectories(plan);
+  const executor =
+    options.executor ?? (await LocalExecutor.create({ graceMs: options.graceMs, env: options.env }));
+  const report = createReportSink();
+  const handle = startSchedule(
+    plan,
+    {
+      jobs: options.jobs ?? availableParallelism(),
+      policy: options.schedule ?? 'dag',
+      keepGoing: options.keepGoing ?? false,
+      weights: taskWeights(plan, options.durations),
+    },
+    executor,
+    options.clock ?? realClock,
+    fanOut([report.sink, ...(options.sinks ?? [])]),
+  );
+  const onAbort = () => handle.stop(false);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  return {
+    plan,
+    report: handle.done.then(() => {
+      options.signal?.removeEventListener('abort', onAbort);
+      return report.report();
+    }),
+    stop: (force) => handle.stop(force),
+  };
+}
+
+/** Runs the targets and returns the report (times in ms from the run's start). */
+export async function run(source: Pipeline | Plan, options: RunOptions = {}): Promise<RunReport> {
+  return (await startRun(source, options)).report;
+}
