@@ -1,0 +1,138 @@
+// Every user mistake: a message naming the file, task and value; exit code 2; no stack trace.
+import t from 'tap';
+import { runCli, tempProject } from '../helpers/cli.js';
+
+const header = "import { pipeline } from 'stagerun';\nconst p = pipeline();\n";
+
+async function expectError(t: Tap.Test, files: Record<string, string>, args: string[], patterns: RegExp[], cwdSub = '') {
+  const dir = tempProject(files);
+  const result = await runCli(args, { cwd: `${dir}${cwdSub}` });
+  t.equal(result.code, 2, `exit code 2 (stderr: ${result.stderr})`);
+  for (const pattern of patterns) t.match(result.stderr, pattern);
+  t.notMatch(result.stderr, /^\s+at .*:\d+:\d+\)?$/m, 'no stack trace');
+  t.notMatch(result.stderr, /internal error/);
+  t.equal(result.stdout, '', 'nothing ran');
+  return result;
+}
+
+type Tap = typeof t;
+declare namespace Tap {
+  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
+}
+
+t.test('unknown dependency, with "did you mean"', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('service_a', { run: 'true' });\np.task('service_d', { run: 'true', deps: ['service_x'] });\nexport default p;\n` },
+    ['service_d'],
+    [/^stagerun: deployfile\.ts: task 'service_d' depends on 'service_x', which is not a task or service \(did you mean 'service_a'\?\)$/m],
+  );
+});
+
+t.test('duplicate task name', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('a', { run: 'true' });\np.task('a', { run: 'false' });\nexport default p;\n` },
+    ['a'],
+    [/^stagerun: deployfile\.ts: task 'a' is declared twice; task names must be unique$/m],
+  );
+});
+
+t.test('cycle printed as a path', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('a', { run: 'true', deps: ['b'] });\np.task('b', { run: 'true', deps: ['c'] });\np.task('c', { run: 'true', deps: ['a'] });\nexport default p;\n` },
+    ['a'],
+    [/^stagerun: deployfile\.ts: dependency cycle: a -> b -> c -> a$/m, /'a -> b' means a needs b/],
+  );
+});
+
+t.test('syntax error with file:line:column and the line', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('a', { run: 'true' };\nexport default p;\n` },
+    [],
+    [/^stagerun: deployfile\.ts: could not load the deployfile: Expected "\)" but found ";" at deployfile\.ts:3:28$/m, /^ {2}3 \| p\.task\('a', \{ run: 'true' \};$/m, /^ {33}\^$/m],
+  );
+});
+
+t.test('syntax error on line 1 has the right column', async (t) => {
+  await expectError(t, { 'deployfile.ts': `const = 1;\n` }, [], [/Expected identifier but found "=" at deployfile\.ts:1:7/, /1 \| const = 1;/]);
+});
+
+t.test('syntax error in a file the deployfile imports', async (t) => {
+  await expectError(
+    t,
+    {
+      'deployfile.ts': `${header}import './services/a.js';\nexport default p;\n`,
+      'services/a.ts': `export const x = (;\n`,
+    },
+    [],
+    [/could not load the deployfile: Unexpected ";" at services\/a\.ts:1:19/, /1 \| export const x = \(;/],
+  );
+});
+
+t.test('a deployfile that throws while loading', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}const services: string[] = JSON.parse('{');\nexport default p;\n` },
+    [],
+    [/could not load the deployfile: SyntaxError: .*JSON.* at deployfile\.ts:3/, /3 \| const services/],
+  );
+});
+
+t.test('a bad option in the deployfile names task, option and value', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('a', { run: 'true', dep: ['b'] } as never);\nexport default p;\n` },
+    [],
+    [/^stagerun: deployfile\.ts: task 'a': option 'dep' is not an option \(did you mean 'deps'\?\); options are run, deps, after, description, cwd, env \(got an array \["b"\]\)$/m],
+  );
+});
+
+t.test('no default export', async (t) => {
+  await expectError(t, { 'deployfile.ts': `${header}export const x = p;\n` }, [], [/the deployfile's default export is missing \(no `export default`\), not a pipeline/, /export default p;/]);
+});
+
+t.test('default export is not a pipeline', async (t) => {
+  await expectError(t, { 'deployfile.mjs': `export default { tasks: [] };\n` }, [], [/^stagerun: deployfile\.mjs: the deployfile's default export is an object, not a pipeline$/m]);
+});
+
+t.test('unknown target lists the targets', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('deploy', { run: 'true' });\np.task('test', { run: 'true' });\nexport default p;\n` },
+    ['deplyo'],
+    [/^stagerun: deployfile\.ts: unknown target 'deplyo' \(did you mean 'deploy'\?\)$/m, /^ {2}targets: deploy, test$/m],
+  );
+});
+
+t.test('no target and no default', async (t) => {
+  await expectError(t, { 'deployfile.ts': `${header}p.task('deploy', { run: 'true' });\nexport default p;\n` }, [], [/no target given and the pipeline sets no default/, /p\.default\('deploy'\)/]);
+});
+
+t.test('no deployfile anywhere up the tree', async (t) => {
+  await expectError(t, { 'sub/.keep': '' }, [], [/no deployfile found in .*sub or any parent directory \(looked for deployfile\.ts, deployfile\.mts, deployfile\.js, deployfile\.mjs\)/], '/sub');
+});
+
+t.test('-f to a missing file', async (t) => {
+  await expectError(t, {}, ['-f', 'nope.ts'], [/^stagerun: deployfile not found: nope\.ts$/m]);
+});
+
+t.test('a task directory that does not exist', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.service('api').task('deploy', { run: 'true' });\nexport default p;\n` },
+    ['deploy'],
+    [/^stagerun: deployfile\.ts: task 'api:deploy': directory does not exist \(got ".*\/api"\)$/m],
+  );
+});
+
+t.test('usage errors', async (t) => {
+  const files = { 'deployfile.ts': `${header}p.task('a', { run: 'true' });\nexport default p;\n` };
+  await expectError(t, files, ['a', '-j', '0'], [/--jobs must be a whole number of at least 1 \(got 0\)/]);
+  await expectError(t, files, ['a', '-j', 'many'], [/--jobs must be a whole number of at least 1 \(got NaN\)/]);
+  await expectError(t, files, ['a', '--schedule', 'fifo'], [/Invalid values:\s+Argument: schedule, Given: "fifo", Choices: "dag", "stages"/]);
+  await expectError(t, files, ['a', '--frobnicate'], [/Unknown arguments?: frobnicate/]);
+  await expectError(t, files, ['a', '--graph', 'png'], [/--graph must be dot or mermaid \(got "png"\)/]);
+});

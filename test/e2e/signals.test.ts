@@ -1,0 +1,80 @@
+// Ctrl-C leaves nothing behind: every process a task started is gone, checked by PID.
+import t from 'tap';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { isAlive, readJson, runCli, tempProject, waitFor } from '../helpers/cli.js';
+import type { RunReport } from '../../lib/report/json.js';
+
+// Each task starts two background sleeps and records their PIDs and its shell's.
+const task = (name: string, trap: string) =>
+  `p.task('${name}', { run: '${trap}sleep 300 & echo $! >> ${name}.pids; sleep 301 & echo $! >> ${name}.pids; echo $$ >> ${name}.pids; wait' });`;
+
+function project(trap = ''): string {
+  return tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+${task('one', trap)}
+${task('two', trap)}
+p.task('never', { run: 'touch never-ran', deps: ['one'] });
+p.default('one', 'two', 'never');
+export default p;
+`,
+  });
+}
+
+function pids(dir: string): number[] {
+  return ['one', 'two'].flatMap((name) => {
+    const file = path.join(dir, `${name}.pids`);
+    return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
+  });
+}
+
+async function interrupt(t: Tap, dir: string, args: string[], send: (child: ChildProcess) => void) {
+  let child: ChildProcess | undefined;
+  const running = runCli(['-j2', '--report', 'report.json', ...args], { cwd: dir, onSpawn: (c) => (child = c) });
+  t.teardown(() => {
+    child?.kill('SIGKILL');
+    for (const pid of pids(dir)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  await waitFor(() => pids(dir).length === 6, 15_000, 'both tasks to start their processes');
+  const all = pids(dir);
+  t.ok(all.every(isAlive), 'all task processes are running');
+  const sentAt = performance.now();
+  send(child!);
+  const result = await running;
+  const stopMs = performance.now() - sentAt;
+  t.equal(result.code, 130, 'exit code 130');
+  t.same(all.filter(isAlive), [], 'no task process is left alive');
+  t.notOk(existsSync(path.join(dir, 'never-ran')), 'nothing new started');
+  const report = readJson<RunReport>(path.join(dir, 'report.json'));
+  t.equal(report.status, 'interrupted');
+  t.same(report.tasks.map((task) => task.status), ['interrupted', 'interrupted', 'cancelled']);
+  return { result, stopMs };
+}
+type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
+
+t.test('SIGINT stops the running tasks and their children', async (t) => {
+  const dir = project();
+  const { result, stopMs } = await interrupt(t, dir, [], (child) => child.kill('SIGINT'));
+  t.ok(stopMs < 3000, `stopped in ${Math.round(stopMs)} ms`);
+  t.match(result.stdout, /interrupted; stopping 2 running tasks \(one, two\); press Ctrl-C again to kill them now/);
+  t.match(result.stdout, /■ interrupted: one two never \(-j2, dag\): 2 interrupted, 1 cancelled/);
+});
+
+t.test('SIGTERM does the same', async (t) => {
+  await interrupt(t, project(), [], (child) => child.kill('SIGTERM'));
+});
+
+t.test('a task that ignores SIGTERM is killed after the grace period', async (t) => {
+  const { stopMs } = await interrupt(t, project('trap "" TERM; '), ['--grace', '1'], (child) => child.kill('SIGINT'));
+  t.ok(stopMs >= 950 && stopMs < 4000, `killed after the 1 s grace (${Math.round(stopMs)} ms)`);
+});
+
+t.test('a second Ctrl-C kills at once', async (t) => {
+  const { stopMs } = await interrupt(t, project('trap "" TERM; '), ['--grace', '60'], (child) => {
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGINT'), 300);
+  });
+  t.ok(stopMs < 5000, `killed in ${Math.round(stopMs)} ms, not after the 60 s grace`);
+});
