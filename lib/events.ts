@@ -22,6 +22,8 @@ export type RunStatus = 'ok' | 'failed' | 'interrupted';
 export interface RunStartEvent {
   readonly type: 'run-start';
   readonly at: number;
+  /** Unique per run; the report, history and traces all carry it. */
+  readonly runId: string;
   readonly plan: Plan;
   readonly jobs: number;
   readonly schedule: SchedulePolicy;

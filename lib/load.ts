@@ -6,6 +6,7 @@
  * and it reports syntax errors with file, line and column.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureStateDir, stateDirOf } from './state.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -29,16 +30,6 @@ export function findDeployfile(from: string, explicit?: string): string {
     }
     if (path.dirname(dir) === dir) throw new DeployfileNotFoundError(DEPLOYFILE_NAMES, from, undefined);
   }
-}
-
-/** `.stagerun/` beside the deployfile holds history and temporary files; git ignores it. */
-export function stateDir(deployfile: string): string {
-  const dir = path.join(path.dirname(deployfile), '.stagerun');
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, '.gitignore'), '*\n');
-  }
-  return dir;
 }
 
 // The package's own entry, so that a bundled deployfile shares this copy of stagerun.
@@ -126,7 +117,7 @@ function metaHeader(file: string): string {
 async function tempModulePath(file: string): Promise<string> {
   let dir: string;
   try {
-    dir = path.join(stateDir(file), 'tmp');
+    dir = path.join(ensureStateDir(stateDirOf(file)), 'tmp');
     mkdirSync(dir, { recursive: true });
   } catch {
     // A read-only checkout: package imports may then only resolve to stagerun itself.

@@ -13,6 +13,7 @@ import type { RunStatus, SchedulePolicy, Sink, TaskStatus } from './events.js';
 import { Heap } from './heap.js';
 import type { OutputStream } from './model.js';
 import { remainingPath, type Plan, type PlanTask } from './plan.js';
+import { newRunId } from './report/json.js';
 
 /** How a task's execution ended, as the executor saw it. Success is exit code 0 and no error. */
 export interface Outcome {
@@ -45,6 +46,8 @@ export interface ScheduleOptions {
   weights: Float64Array;
   /** Wall-clock start for the run-start event; defaults to now. */
   startedAt?: string;
+  /** Defaults to one made from the start time. */
+  runId?: string;
   simulated?: boolean;
 }
 
@@ -262,14 +265,16 @@ export function startSchedule(
     }
   }
 
+  const startedAt = options.startedAt ?? new Date().toISOString();
   emit({
     type: 'run-start',
     at: 0,
+    runId: options.runId ?? newRunId(startedAt),
     plan,
     jobs,
     schedule: policy,
     keepGoing,
-    startedAt: options.startedAt ?? new Date().toISOString(),
+    startedAt,
     simulated: options.simulated ?? false,
     expectedMs: weights,
   });

@@ -86,7 +86,7 @@ export interface ReportSink {
   report(): RunReport;
 }
 
-export function createReportSink(options: { id?: string } = {}): ReportSink {
+export function createReportSink(): ReportSink {
   let report: RunReport | undefined;
   let byId: TaskReport[] = [];
   const sink: Sink = (event: RunEvent) => {
@@ -109,7 +109,7 @@ export function createReportSink(options: { id?: string } = {}): ReportSink {
         }));
         report = {
           schemaVersion: 1,
-          id: options.id ?? newRunId(event.startedAt),
+          id: event.runId,
           startedAt: event.startedAt,
           simulated: event.simulated,
           deployfile: plan.pipeline.source ?? null,

@@ -1,0 +1,92 @@
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { appendHistory, historyFile, readHistory, type HistoryWarning } from '../lib/history.js';
+import { simulate } from '../lib/simulate.js';
+import type { RunReport } from '../lib/report/json.js';
+import { seedPipeline } from './helpers/seed.js';
+
+const tempFile = () => historyFile(path.join(mkdtempSync(path.join(tmpdir(), 'stagerun-history-')), 'deployfile.ts'));
+const aRun = (jobs = 2): RunReport => simulate(seedPipeline(), { jobs, durations: { A: 1000, B: 1000, C: 1000, D: 1000, E: 1000, F: 1000 } });
+
+t.test('append and read back, oldest first; .stagerun ignores itself', async (t) => {
+  const file = tempFile();
+  t.same(readHistory(file), [], 'no file: no runs');
+  const runs = [aRun(1), aRun(2), aRun(3)];
+  for (const run of runs) appendHistory(file, run);
+  t.same(readHistory(file).map((run) => run.id), runs.map((run) => run.id));
+  t.same(readHistory(file).map((run) => run.makespanMs), [6000, 3000, 3000]);
+  t.equal(readFileSync(path.join(path.dirname(file), '.gitignore'), 'utf8'), '*\n');
+});
+
+t.test('a damaged line is skipped with a warning naming the file and line', async (t) => {
+  const file = tempFile();
+  appendHistory(file, aRun());
+  appendFileSync(file, '{"schemaVersion":1,"id":"torn-by-kill-9","tasks":[{"na');
+  const warnings: HistoryWarning[] = [];
+  appendHistory(file, aRun(), { onWarning: (warning) => warnings.push(warning) });
+  const lines = readFileSync(file, 'utf8').split('\n');
+  t.match(lines[1], /^\{"schemaVersion":1,"id":"torn-by-kill-9"/, 'the torn line stays on its own line');
+  t.match(lines[2], /^\{"schemaVersion":1,"id":"\d{8}T/, 'the next record starts on a fresh line');
+  const read: HistoryWarning[] = [];
+  t.equal(readHistory(file, (warning) => read.push(warning)).length, 2);
+  t.equal(read.length, 1);
+  t.equal(read[0]!.file, file);
+  t.equal(read[0]!.line, 2);
+  t.match(read[0]!.reason, /JSON/);
+  appendFileSync(file, '{"not":"a run"}\n');
+  const more: HistoryWarning[] = [];
+  readHistory(file, (warning) => more.push(warning));
+  t.same(more.map((warning) => [warning.line, warning.reason]).slice(-1), [[4, 'not a run record']]);
+});
+
+t.test('history is trimmed to the limit, keeping the newest runs', async (t) => {
+  const file = tempFile();
+  const ids: string[] = [];
+  for (let i = 0; i < 34; i++) {
+    const run = aRun();
+    ids.push(run.id);
+    appendHistory(file, run, { limit: 20 });
+    const count = readHistory(file).length;
+    t.ok(count <= 22, `never more than the limit plus a tenth (${count})`);
+  }
+  const kept = readHistory(file).map((run) => run.id);
+  t.same(kept, ids.slice(-kept.length), 'the newest, in order');
+  t.ok(kept.length >= 20);
+  t.notOk(existsSync(`${file}.lock`), 'the lock is released');
+});
+
+t.test('a lock left by a dead process is taken over', async (t) => {
+  const file = tempFile();
+  appendHistory(file, aRun());
+  writeFileSync(`${file}.lock`, '999999'); // no such process
+  const started = Date.now();
+  appendHistory(file, aRun());
+  t.ok(Date.now() - started < 1000, 'without waiting for the timeout');
+  t.equal(readHistory(file).length, 2);
+  t.notOk(existsSync(`${file}.lock`));
+});
+
+t.test('concurrent appends from several processes lose nothing and corrupt nothing', async (t) => {
+  const file = tempFile();
+  const writers = 6;
+  const each = 15;
+  const script = `
+    import { appendHistory } from ${JSON.stringify(new URL('../lib/history.ts', import.meta.url).href)};
+    const base = JSON.parse(process.argv[1]);
+    for (let i = 0; i < ${each}; i++) appendHistory(process.argv[2], { ...base, id: process.pid + '-' + i, pad: 'x'.repeat(20000) }, { limit: 1000 });
+  `;
+  const run = JSON.stringify(aRun());
+  const children = Array.from({ length: writers }, () =>
+    spawn(process.execPath, [...process.execArgv, '--input-type=module', '-e', script, run, file], { stdio: 'inherit' }),
+  );
+  const codes = await Promise.all(children.map((child) => new Promise((resolve) => child.on('close', resolve))));
+  t.same(codes, Array(writers).fill(0));
+  const warnings: HistoryWarning[] = [];
+  const runs = readHistory(file, (warning) => warnings.push(warning));
+  t.same(warnings, [], 'every line is whole');
+  t.equal(runs.length, writers * each, 'every record is there');
+  t.equal(new Set(runs.map((r) => r.id)).size, writers * each);
+});
