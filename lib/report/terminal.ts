@@ -27,6 +27,8 @@ export interface TerminalOptions {
   tailLines?: number;
   /** Print the table of tasks at the end. Default true. */
   summary?: boolean;
+  /** Print only what failed and the closing line (no task lines, no table). */
+  quiet?: boolean;
 }
 
 const PALETTE = ['cyan', 'magenta', 'blue', 'yellow', 'green', 'cyanBright', 'magentaBright', 'blueBright'] as const;
@@ -53,6 +55,7 @@ export function statusMark(status: TaskStatus, c: ChalkInstance): string {
 
 export function createTerminalReporter(options: TerminalOptions): Sink {
   const c = new Chalk({ level: options.colorLevel });
+  const quiet = options.quiet ?? false;
   const mode = options.output ?? 'stream';
   const tailLines = options.tailLines ?? 15;
   const { screen } = options;
@@ -85,6 +88,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
     else if (status === 'skipped') text = `${statusMark(status, c)} ${c.dim(`skipped: ${event.reason}`)}`;
     else return; // cancelled tasks are counted once at the end, not one line each
     if (task.run === undefined && status === 'ok') return; // goals finish silently
+    if (quiet) return;
     if (mode === 'grouped' && event.startAt !== null) {
       const lines = groups.get(task.id) ?? [];
       groups.delete(task.id);
@@ -97,7 +101,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
 
   const finalSummary = (report: RunReport) => {
     const plan = start!.plan;
-    if (options.summary !== false) {
+    if (options.summary !== false && !quiet) {
       const rows = [['task', 'stage', 'start', 'duration', 'status'].map((h) => c.bold(h))];
       for (const task of report.tasks) {
         if (!task.command) continue;
@@ -135,8 +139,8 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
       .filter((s) => counts.get(s))
       .map((s) => `${counts.get(s)} ${s}`)
       .join(', ');
-    screen.print('');
-    if (report.criticalPath.length > 0) screen.print(`${c.dim('critical path:')} ${report.criticalPath.join(c.dim(' → '))}`);
+    if (!quiet) screen.print('');
+    if (report.criticalPath.length > 0 && !quiet) screen.print(`${c.dim('critical path:')} ${report.criticalPath.join(c.dim(' → '))}`);
     const what = `${report.targets.join(' ')} ${c.dim(`(-j${report.jobs}, ${report.schedule})`)}`;
     const line = `${what}: ${tally || 'nothing to run'}; makespan ${c.bold(formatDuration(report.makespanMs))}`;
     if (report.status === 'ok') screen.print(`${c.green('✓')} ${line}`);
@@ -146,6 +150,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
 
   return (event: RunEvent) => {
     collector.sink(event);
+    if (quiet && event.type !== 'run-start' && event.type !== 'task-output' && event.type !== 'run-end') return;
     switch (event.type) {
       case 'run-start': {
         start = event;
@@ -157,6 +162,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
           colours.set(task.id, (text) => c[colour](text));
         });
         for (const task of plan.tasks) if (!colours.has(task.id)) colours.set(task.id, (text) => text);
+        if (quiet) break;
         screen.print(
           c.dim(
             `stagerun: ${plan.requested.join(' ')}: ${commands.length} task${commands.length === 1 ? '' : 's'} in ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}, -j${event.jobs}, schedule ${event.schedule}`,
@@ -170,6 +176,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
         break;
       case 'task-output':
         remember(event.task, event.line);
+        if (quiet) break;
         if (mode === 'grouped') {
           let lines = groups.get(event.task.id);
           if (!lines) groups.set(event.task.id, (lines = []));

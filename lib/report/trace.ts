@@ -1,0 +1,51 @@
+/**
+ * Chrome trace-event JSON of a run (opens in Perfetto and chrome://tracing): one track
+ * per concurrency slot, one complete ("X") event per task, times in microseconds.
+ */
+import type { RunReport } from './json.js';
+
+export interface TraceEvent {
+  name: string;
+  ph: 'X' | 'M';
+  pid: number;
+  tid: number;
+  ts?: number;
+  dur?: number;
+  cat?: string;
+  args?: Record<string, unknown>;
+}
+
+export interface Trace {
+  traceEvents: TraceEvent[];
+  displayTimeUnit: 'ms';
+  otherData: Record<string, unknown>;
+}
+
+export function toTrace(report: RunReport): Trace {
+  const critical = new Set(report.criticalPath);
+  const events: TraceEvent[] = [
+    { name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: `stagerun ${report.targets.join(' ')} -j${report.jobs} (${report.schedule})` } },
+  ];
+  for (let slot = 0; slot < report.jobs; slot++) {
+    events.push({ name: 'thread_name', ph: 'M', pid: 1, tid: slot + 1, args: { name: `slot ${slot + 1}` } });
+    events.push({ name: 'thread_sort_index', ph: 'M', pid: 1, tid: slot + 1, args: { sort_index: slot } });
+  }
+  for (const task of report.tasks) {
+    if (task.slot === null || task.startMs === null || task.endMs === null) continue;
+    events.push({
+      name: task.name,
+      cat: critical.has(task.name) ? 'task,critical' : 'task',
+      ph: 'X',
+      pid: 1,
+      tid: task.slot + 1,
+      ts: Math.round(task.startMs * 1000),
+      dur: Math.round((task.endMs - task.startMs) * 1000),
+      args: { status: task.status, exitCode: task.exitCode, stage: task.stage + 1, deps: task.deps, critical: critical.has(task.name) },
+    });
+  }
+  return {
+    traceEvents: events,
+    displayTimeUnit: 'ms',
+    otherData: { id: report.id, startedAt: report.startedAt, makespanMs: report.makespanMs, simulated: report.simulated },
+  };
+}
