@@ -1,6 +1,6 @@
-/** The CLI's view of the terminal: colour depth and the screen sinks print to. */
+/** The CLI's view of the terminal: colour depth, and the screen sinks print to. */
 import { supportsColor } from 'chalk';
-import type { Screen } from '../lib/report/terminal.js';
+import type { StatusScreen } from '../lib/report/progress.js';
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 
@@ -19,8 +19,33 @@ export function colorLevel(stream: NodeJS.WriteStream, flag: boolean | undefined
   return supportsColor ? (supportsColor.level as ColorLevel) : 0;
 }
 
-export function stdoutScreen(): Screen {
-  return { print: (text) => void process.stdout.write(`${text}\n`) };
+export function columns(): number {
+  return process.stdout.columns || 100;
+}
+
+/**
+ * Lines go to stdout. On a TTY, a status line may sit below them: it is erased before each
+ * line is written and drawn again after, and it is cut to the terminal's width so that it
+ * never wraps (a wrapped line could not be erased whole).
+ */
+export function stdoutScreen(): StatusScreen {
+  return screenOn(process.stdout);
+}
+
+export function screenOn(out: NodeJS.WriteStream): StatusScreen {
+  let status: string | undefined;
+  const erase = '\r\u001b[2K';
+  return {
+    print(text) {
+      out.write(status ? `${erase}${text}\n${status}` : `${text}\n`);
+    },
+    status(text) {
+      if (!out.isTTY) return;
+      if (text === status) return;
+      out.write(`${erase}${text ?? ''}`);
+      status = text;
+    },
+  };
 }
 
 /** `stagerun --graph | head` closes our stdout early: that is not an error. */
@@ -29,4 +54,8 @@ export function tolerateClosedStdout(): void {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
+}
+
+export function warn(text: string): void {
+  process.stderr.write(`stagerun: warning: ${text}\n`);
 }

@@ -1,18 +1,23 @@
 /** `stagerun [targets..]`: load, check, plan, then list, draw, dry-run or run. */
-import { writeFileSync, renameSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../lib/errors.js';
-import type { SchedulePolicy } from '../../lib/events.js';
-import { findDeployfile, loadDeployfile } from '../../lib/load.js';
-import { createPlan, validatePipeline } from '../../lib/plan.js';
+import type { SchedulePolicy, Sink } from '../../lib/events.js';
+import { DEFAULT_HISTORY_LIMIT } from '../../lib/history.js';
+import { createPlan } from '../../lib/plan.js';
 import { renderDot, renderMermaid } from '../../lib/render/graph.js';
 import { renderDryRun, renderList } from '../../lib/render/plan.js';
-import { createTerminalReporter, type OutputMode } from '../../lib/report/terminal.js';
+import { renderGantt } from '../../lib/report/gantt.js';
+import { createHistorySink } from '../../lib/report/history.js';
 import type { RunReport } from '../../lib/report/json.js';
+import { createProgress } from '../../lib/report/progress.js';
+import { createTerminalReporter, type OutputMode } from '../../lib/report/terminal.js';
+import { toTrace } from '../../lib/report/trace.js';
 import { checkRunOptions, startRun } from '../../lib/run.js';
-import { availableParallelism } from 'node:os';
-import { colorLevel, stdoutScreen } from '../terminal.js';
+import { printHistoryWarning, loadProject } from '../project.js';
 import { interruptOnSignals } from '../signals.js';
+import { colorLevel, columns, stdoutScreen } from '../terminal.js';
 
 export interface RunArgs {
   targets?: string[];
@@ -28,6 +33,11 @@ export interface RunArgs {
   output: OutputMode;
   grace: number;
   summary: boolean;
+  gantt: boolean;
+  profile?: string;
+  history: boolean;
+  historyLimit: number;
+  progress?: boolean;
 }
 
 export const EXIT_INTERRUPTED = 130;
@@ -44,20 +54,23 @@ export function writeFileAtomic(file: string, text: string): void {
   renameSync(temp, file);
 }
 
-export async function loadPlanInputs(args: { file?: string }) {
-  const file = findDeployfile(process.cwd(), args.file);
-  const pipeline = await loadDeployfile(file);
-  return { file, resolved: validatePipeline(pipeline) };
+export function checkHistoryLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--history-limit must be a whole number of at least 1 (got ${limit})`);
+}
+
+export function checkGrace(grace: number): void {
+  if (!(grace >= 0)) throw new UsageError(`--grace must be a number of seconds, 0 or more (got ${grace})`);
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
   checkRunOptions({ jobs: args.jobs, schedule: args.schedule });
-  if (!(args.grace >= 0)) throw new UsageError(`--grace must be a number of seconds, 0 or more (got ${args.grace})`);
+  checkGrace(args.grace);
+  checkHistoryLimit(args.historyLimit ?? DEFAULT_HISTORY_LIMIT);
   const graph = args.graph === undefined ? undefined : args.graph === '' ? 'dot' : args.graph;
   if (graph !== undefined && graph !== 'dot' && graph !== 'mermaid') {
     throw new UsageError(`--graph must be dot or mermaid (got ${JSON.stringify(args.graph)})`);
   }
-  const { resolved } = await loadPlanInputs(args);
+  const { resolved, history } = await loadProject(args);
   const print = (lines: string | string[]) =>
     void process.stdout.write(`${Array.isArray(lines) ? lines.join('\n') : lines}\n`);
   if (args.list) {
@@ -74,21 +87,28 @@ export async function runCommand(args: RunArgs): Promise<number> {
     print(renderDryRun(plan, jobs, args.schedule));
     return 0;
   }
-  const terminal = createTerminalReporter({
-    screen: stdoutScreen(),
-    colorLevel: colorLevel(process.stdout, args.color),
-    output: args.output,
-    summary: args.summary,
-  });
+
+  const durations = history.durations();
+  const level = colorLevel(process.stdout, args.color);
+  const screen = stdoutScreen();
+  const sinks: Sink[] = [];
+  // Progress goes first so that its line is gone before the final summary prints.
+  if (args.progress ?? process.stdout.isTTY) sinks.push(createProgress({ screen, durations, width: columns }));
+  sinks.push(createTerminalReporter({ screen, colorLevel: level, output: args.output, summary: args.summary }));
+  if (args.history) sinks.push(createHistorySink(history.file, { limit: args.historyLimit, onWarning: printHistoryWarning }));
+
   const handle = await startRun(plan, {
     jobs,
     schedule: args.schedule,
     keepGoing: args.keepGoing,
     graceMs: args.grace * 1000,
-    sinks: [terminal],
+    durations,
+    sinks,
   });
   const release = interruptOnSignals(handle);
   const report = await handle.report.finally(release);
+  if (args.gantt) print(['', ...renderGantt(report, { width: columns(), colorLevel: level })]);
   if (args.report) writeFileAtomic(path.resolve(args.report), `${JSON.stringify(report, null, 2)}\n`);
+  if (args.profile) writeFileAtomic(path.resolve(args.profile), `${JSON.stringify(toTrace(report))}\n`);
   return exitCodeFor(report);
 }

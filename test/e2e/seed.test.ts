@@ -45,3 +45,35 @@ for (const schedule of ['dag', 'stages'] as const) {
     });
   }
 }
+
+interface Row {
+  jobs: number;
+  schedule: string;
+  makespanMs: number;
+  simulated: boolean;
+}
+
+t.test('compare -j 1..3, measured, and --simulate from the recorded history agree within 5%', async (t) => {
+  const measured = await runCli(['compare', 'deploy', '-j', '1..3', '--yes', '--format', 'json'], { cwd: dir });
+  t.equal(measured.code, 0, measured.stderr);
+  const simulated = await runCli(['compare', 'deploy', '-j', '1..3', '--schedule', 'dag,stages', '--simulate', '--format', 'json'], { cwd: dir });
+  t.equal(simulated.code, 0, simulated.stderr);
+  const real = JSON.parse(measured.stdout) as Row[];
+  const predicted = JSON.parse(simulated.stdout) as Row[];
+  t.same(real.map((row) => row.jobs), [1, 2, 3]);
+  t.ok(predicted.every((row) => row.simulated) && real.every((row) => !row.simulated));
+  for (const row of real) {
+    const guess = predicted.find((p) => p.jobs === row.jobs && p.schedule === row.schedule)!;
+    const error = Math.abs(guess.makespanMs - row.makespanMs) / row.makespanMs;
+    t.ok(error <= 0.05, `-j${row.jobs} dag: simulated ${guess.makespanMs} ms, measured ${row.makespanMs} ms (${(error * 100).toFixed(1)}%)`);
+  }
+  // The stages policy too, against the direct runs above.
+  for (const jobs of [1, 2, 3]) {
+    const run = readJson<RunReport>(path.join(dir, `report-stages-${jobs}.json`));
+    const guess = predicted.find((p) => p.jobs === jobs && p.schedule === 'stages')!;
+    const error = Math.abs(guess.makespanMs - run.makespanMs) / run.makespanMs;
+    t.ok(error <= 0.05, `-j${jobs} stages: simulated ${guess.makespanMs} ms, measured ${run.makespanMs} ms (${(error * 100).toFixed(1)}%)`);
+  }
+  t.match(simulated.stderr, /simulated from 9 recorded runs/);
+  t.notMatch(simulated.stderr, /no history for/);
+});
