@@ -25,3 +25,10 @@ export { createReportSink, type RunReport, type TaskReport } from './report/json
 export { createTerminalReporter, type TerminalOptions, type OutputMode, type Screen } from './report/terminal.js';
 export { fanOut, type RunEvent, type Sink, type TaskStatus, type RunStatus, type SchedulePolicy } from './events.js';
 export * from './errors.js';
+export { historyFile, readHistory, appendHistory, DEFAULT_HISTORY_LIMIT, type HistoryWarning } from './history.js';
+export { expectedDurations, taskStats, percentile, median, type TaskStats } from './stats.js';
+export { compareRows, parseJobsList, type CompareRow } from './compare.js';
+export { toTrace, type Trace, type TraceEvent } from './report/trace.js';
+export { renderGantt } from './report/gantt.js';
+export { renderMermaidGantt } from './report/mermaid.js';
+export { observedCriticalPath } from './report/json.js';

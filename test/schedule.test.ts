@@ -122,6 +122,8 @@ t.test('stages: a stage waits for all of the previous one', async (t) => {
   const durations = { F: 50 };
   const dag = fakeRun(seedPipeline(), { jobs: 3, durations });
   const stages = fakeRun(seedPipeline(), { jobs: 3, schedule: 'stages', durations });
+  t.same(dag.report.criticalPath, ['F'], 'under dag, F alone decides the makespan');
+  t.same(stages.report.criticalPath, ['F', 'D', 'C'], 'under stages, D waited for F: the barrier is on the critical path');
   t.equal(dag.startTimes.D, 10);
   t.equal(stages.startTimes.D, 50, 'D waits for F, as the barrier Makefile did');
   t.equal(dag.report.makespanMs, 50);
@@ -146,7 +148,7 @@ t.test('goals take no slot and no time', async (t) => {
   p.task('c', { run: 'true' });
   const { report } = fakeRun(p, { jobs: 1, targets: ['b', 'c'] });
   t.equal(report.makespanMs, 30, 'three 10 ms tasks in one slot; the goal adds nothing');
-  t.same(report.criticalPath, ['c'], 'c waited for a slot, not for a dependency');
+  t.same(report.criticalPath, ['a', 'b', 'c'], 'at -j1 each task waited for the one before it (c for the slot b freed)');
   const wide = fakeRun(p, { jobs: 2, targets: ['b', 'c'] }).report;
   t.equal(wide.makespanMs, 20);
   t.same(wide.criticalPath, ['a', 'b'], 'goals are left out of the critical path');
