@@ -5,6 +5,7 @@
  * would keep running (and keep our pipes open).
  */
 import { format } from 'node:util';
+import { LineSplitter } from './lines.js';
 import type { Executor, Outcome, RunningTask, TaskIO } from './schedule.js';
 import type { PlanTask } from './plan.js';
 import type { TaskContext, TaskFunction } from './model.js';
@@ -41,9 +42,15 @@ function installExitHook(): void {
   });
 }
 
-export function taskEnv(base: NodeJS.ProcessEnv, task: PlanTask): Record<string, string> {
+/** A plain copy of an environment: reading process.env key by key is slow, so it is done once. */
+export function copyEnv(base: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  return env;
+}
+
+export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask): Record<string, string> {
+  const env: Record<string, string> = { ...base };
   for (const [key, value] of Object.entries(task.env)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
@@ -62,13 +69,13 @@ export class LocalExecutor implements Executor {
   readonly #execa: Execa;
   readonly #graceMs: number;
   readonly #stopSignal: NodeJS.Signals;
-  readonly #env: NodeJS.ProcessEnv;
+  readonly #env: Readonly<Record<string, string>>;
 
   private constructor(execa: Execa, options: LocalExecutorOptions) {
     this.#execa = execa;
     this.#graceMs = options.graceMs ?? 5000;
     this.#stopSignal = options.stopSignal ?? 'SIGTERM';
-    this.#env = options.env ?? process.env;
+    this.#env = copyEnv(options.env ?? process.env);
   }
 
   /** Async because execa is loaded only when something actually runs (it costs ~100 ms). */
@@ -97,13 +104,7 @@ export class LocalExecutor implements Executor {
       reject: false,
       buffer: false,
       stdin: 'ignore',
-      // Line-splitting transforms that yield nothing: each line goes to the run's event stream.
-      stdout: function* (line: unknown) {
-        io.output('stdout', String(line));
-      },
-      stderr: function* (line: unknown) {
-        io.output('stderr', String(line));
-      },
+      encoding: 'buffer',
     } as const;
     const subprocess =
       typeof run === 'string'
@@ -111,12 +112,18 @@ export class LocalExecutor implements Executor {
         : this.#execa(run[0]!, run.slice(1), common);
     const pid = subprocess.pid;
     if (pid !== undefined) liveGroups.add(pid);
+    const out = new LineSplitter((line) => io.output('stdout', line));
+    const err = new LineSplitter((line) => io.output('stderr', line));
+    subprocess.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
+    subprocess.stderr?.on('data', (chunk: Buffer) => err.write(chunk));
     let killTimer: NodeJS.Timeout | undefined;
     let stopped = false;
     subprocess.then(
       (result) => {
         if (pid !== undefined) liveGroups.delete(pid);
         clearTimeout(killTimer);
+        out.end();
+        err.end();
         const outcome: Outcome =
           result.exitCode === undefined && !result.signal
             ? { exitCode: null, error: spawnFailure(result, typeof run === 'string' ? run : run[0]!) }
