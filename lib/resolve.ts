@@ -82,6 +82,8 @@ export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? proc
     else throw unknown(task.name, dependency, task.service);
   };
 
+  const noEnv: Readonly<Record<string, string | undefined>> = Object.freeze({});
+  const isEmpty = (env: object | undefined) => env === undefined || Object.keys(env).length === 0;
   const tasks: ResolvedTask[] = definitions.map((definition, index) => {
     const deps = new Set<string>();
     for (const dependency of definition.deps) expand(definition, dependency, deps);
@@ -111,7 +113,10 @@ export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? proc
       run: definition.run,
       description: definition.description,
       cwd: path.resolve(base, definition.cwd ?? '.'),
-      env: { ...pipeline.env, ...owner?.env, ...definition.env },
+      env:
+        isEmpty(pipeline.env) && isEmpty(owner?.env) && isEmpty(definition.env)
+          ? noEnv
+          : { ...pipeline.env, ...owner?.env, ...definition.env },
     };
   });
 

@@ -5,7 +5,7 @@
 import { VirtualClock } from './clock.js';
 import { fanOut, type SchedulePolicy, type Sink } from './events.js';
 import { isPipeline, type Pipeline } from './model.js';
-import { createPlan, taskWeights, validatePipeline, type Plan, type PlanTask } from './plan.js';
+import { createPlan, validatePipeline, type Plan, type PlanTask } from './plan.js';
 import { createReportSink, type RunReport } from './report/json.js';
 import { startSchedule, type Executor, type RunningTask, type TaskIO } from './schedule.js';
 
@@ -52,21 +52,28 @@ export interface SimulateOptions {
   sinks?: readonly Sink[];
 }
 
-/** The duration every task is simulated with: given, else the default. Goals take no time. */
-export function effectiveDurations(plan: Plan, options: SimulateOptions): { durations: Map<string, number>; defaultMs: number; unknown: string[] } {
+/**
+ * The duration every task is simulated with, by task id: its given duration, else the
+ * default (the median of the given ones, or 1000 ms). Goals take no time. One pass.
+ */
+export function effectiveDurations(plan: Plan, options: SimulateOptions): { byId: Float64Array; defaultMs: number; unknown: string[] } {
   const given = options.durations instanceof Map ? options.durations : new Map(Object.entries(options.durations ?? {}));
-  const known = plan.tasks.filter((task) => task.run !== undefined && given.has(task.name)).map((task) => given.get(task.name)!);
-  known.sort((a, b) => a - b);
-  const defaultMs = options.defaultDurationMs ?? (known.length > 0 ? known[Math.floor(known.length / 2)]! : 1000);
-  const durations = new Map<string, number>();
+  const byId = new Float64Array(plan.tasks.length).fill(Number.NaN);
+  const known: number[] = [];
   const unknown: string[] = [];
   for (const task of plan.tasks) {
-    if (task.run === undefined) continue;
+    if (task.run === undefined) {
+      byId[task.id] = 0;
+      continue;
+    }
     const duration = given.get(task.name);
     if (duration === undefined) unknown.push(task.name);
-    durations.set(task.name, duration ?? defaultMs);
+    else known.push((byId[task.id] = duration));
   }
-  return { durations, defaultMs, unknown };
+  const sorted = Float64Array.from(known).sort();
+  const defaultMs = options.defaultDurationMs ?? (sorted.length > 0 ? sorted[sorted.length >> 1]! : 1000);
+  for (let id = 0; id < byId.length; id++) if (Number.isNaN(byId[id])) byId[id] = defaultMs;
+  return { byId, defaultMs, unknown };
 }
 
 /**
@@ -75,10 +82,11 @@ export function effectiveDurations(plan: Plan, options: SimulateOptions): { dura
  */
 export function simulate(source: Pipeline | Plan, options: SimulateOptions = {}): RunReport {
   const plan = isPipeline(source) ? createPlan(validatePipeline(source), options.targets ?? []) : source;
-  const { durations } = effectiveDurations(plan, options);
+  // The simulated durations are also the priority weights: the best estimate there is.
+  const { byId } = effectiveDurations(plan, options);
   const clock = new VirtualClock();
   const executor = new SimulatedExecutor(clock, (task) => ({
-    durationMs: durations.get(task.name) ?? 0,
+    durationMs: byId[task.id]!,
     exitCode: options.exitCodes?.[task.name] ?? 0,
   }));
   const report = createReportSink();
@@ -88,7 +96,7 @@ export function simulate(source: Pipeline | Plan, options: SimulateOptions = {})
       jobs: options.jobs ?? 1,
       policy: options.schedule ?? 'dag',
       keepGoing: options.keepGoing ?? false,
-      weights: taskWeights(plan, durations),
+      weights: byId,
       startedAt: new Date().toISOString(),
       simulated: true,
     },
