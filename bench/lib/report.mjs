@@ -1,0 +1,134 @@
+// The benchmark's Markdown: one table per group, ratios stagerun/peer, and the bars.
+
+const s = (ms) => (ms === undefined || Number.isNaN(ms) ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+const mb = (kb) => (kb ? `${Math.round(kb / 1024)} MB` : '—');
+
+function cell(tool) {
+  if (!tool) return 'n/a';
+  if (tool.runs === 0) return `failed${tool.error ? ` (${tool.error.split('\n').filter(Boolean).pop()?.slice(0, 60)})` : ''}`;
+  return s(tool.wallMs);
+}
+
+function table(header, rows) {
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+export function bars(results) {
+  const checks = [];
+  for (const row of results.scheduling) {
+    const dag = row.tools['stagerun dag'];
+    const achievable = row.bestMs <= row.lowerBoundMs + 1;
+    const target = achievable ? row.lowerBoundMs : row.bestMs;
+    const allowed = target * 1.02 + 50;
+    checks.push({
+      bar: achievable
+        ? `${row.workload} -j${row.jobs}: makespan ≤ bound + 2 % + 50 ms`
+        : `${row.workload} -j${row.jobs}: bound not achievable; makespan ≤ best schedule found + 2 % + 50 ms`,
+      figure: `${s(dag?.makespanMs)} vs ${s(allowed)} allowed (${achievable ? 'bound' : 'best found'} ${s(target)})`,
+      met: dag?.makespanMs <= allowed,
+    });
+    for (const peer of ['make', 'ninja']) {
+      const other = row.tools[peer];
+      if (!other?.runs) continue;
+      checks.push({
+        bar: `${row.workload} -j${row.jobs}: makespan not worse than ${peer}'s`,
+        figure: `${s(dag?.makespanMs)} vs ${s(other.wallMs)}`,
+        met: dag?.makespanMs <= other.wallMs,
+      });
+    }
+  }
+  for (const row of results.overhead) {
+    const ours = row.tools['stagerun dag'];
+    if (ours && row.tools.make && row.workload.includes('500')) {
+      checks.push({ bar: `${row.workload} -j${row.jobs}: ≤ 1.5× make`, figure: `${s(ours.wallMs)} vs ${s(row.tools.make.wallMs * 1.5)} allowed (make ${s(row.tools.make.wallMs)})`, met: ours.wallMs <= row.tools.make.wallMs * 1.5 });
+    }
+  }
+  const startup = results.overhead.find((row) => row.tools['node -e 0']);
+  const one = results.overhead.find((row) => row.workload.startsWith('one '));
+  if (startup) {
+    const floor = startup.tools['node -e 0'].wallMs;
+    checks.push({ bar: '`stagerun --version` ≤ `node -e 0` + 30 ms', figure: `${s(startup.tools['stagerun --version'].wallMs)} vs ${s(floor + 30)} allowed`, met: startup.tools['stagerun --version'].wallMs <= floor + 30 });
+    if (one) checks.push({ bar: 'one-task .ts run ≤ `node -e 0` + 150 ms', figure: `${s(one.tools['stagerun dag'].wallMs)} vs ${s(floor + 150)} allowed`, met: one.tools['stagerun dag'].wallMs <= floor + 150 });
+  }
+  for (const row of results.scale) {
+    for (const [id, tool] of Object.entries(row.tools)) {
+      if (!id.startsWith('stagerun')) continue;
+      checks.push({ bar: `${row.tasks.toLocaleString('en')} tasks, ${id.replace('stagerun: ', '')}: < 3 s`, figure: s(tool.wallMs), met: tool.wallMs < 3000 });
+      checks.push({ bar: `${row.tasks.toLocaleString('en')} tasks, ${id.replace('stagerun: ', '')}: < 1 GB`, figure: mb(tool.peakKb), met: tool.peakKb < 2 ** 20 });
+    }
+  }
+  return checks;
+}
+
+export function renderResults(results) {
+  const out = [];
+  const { machine, versions } = results;
+  out.push(
+    `Measured ${results.date.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}.`,
+    `node ${versions.node}; ${versions.make ?? 'make: not found'}; ninja ${versions.ninja ?? 'not found'}; ${versions.just ?? 'just: not found'}.`,
+    'Medians; each round runs every tool once, in a rotating order. Wall time of the whole command unless noted.',
+  );
+  if (results.scheduling.length) {
+    const peers = ['make', 'make (staged)', 'ninja', 'just'];
+    out.push('', `### Scheduling quality (tasks \`sleep\`; ${results.runs.scheduling} runs)`, '');
+    out.push(
+      table(
+        ['workload', '-j', 'lower bound', 'best found', 'stagerun dag (makespan)', 'stagerun dag', 'stagerun dag, no history', 'stagerun stages', ...peers, 'dag / make', 'dag / ninja'],
+        results.scheduling.map((row) => [
+          row.workload,
+          String(row.jobs),
+          s(row.lowerBoundMs),
+          `${s(row.bestMs)}${row.exhaustive ? '' : '*'}`,
+          s(row.tools['stagerun dag']?.makespanMs),
+          cell(row.tools['stagerun dag']),
+          cell(row.tools['stagerun dag, no history']),
+          cell(row.tools['stagerun stages']),
+          ...peers.map((peer) => cell(row.tools[peer])),
+          ratio(row.tools['stagerun dag']?.wallMs, row.tools.make?.wallMs),
+          ratio(row.tools['stagerun dag']?.wallMs, row.tools.ninja?.wallMs),
+        ]),
+      ),
+    );
+    out.push(
+      '',
+      '- "lower bound" is max(critical path, total work / N). "best found" is the best schedule over every priority order (* : over 5,000 random and longest-first orders, for larger DAGs); where it is above the bound, no schedule reaches the bound.',
+      '- "stagerun dag (makespan)" is the run\'s own makespan, from its first task\'s start to its last task\'s end. Every other column is wall time, start-up included (about 0.15 s for stagerun, a few ms for the others).',
+      '- "stagerun dag" runs with history, as every run after the first does: priorities weigh each task by its recorded duration. "no history" is a first run in a fresh project, where every task weighs the same.',
+      '- "make (staged)" is the barrier Makefile of the story. "dag / make" and "dag / ninja" compare wall times.',
+    );
+  }
+  if (results.overhead.length) {
+    out.push('', `### Overhead (tasks \`true\`; ${results.runs.overhead} runs, start-up ${results.runs.overhead * 3})`, '');
+    out.push(
+      table(
+        ['workload', '-j', 'stagerun', 'make', 'ninja', 'just', 'stagerun / make', 'stagerun / ninja'],
+        results.overhead.map((row) => {
+          const ours = row.tools['stagerun dag'] ?? row.tools['stagerun --version'];
+          const floor = row.tools['node -e 0'];
+          return [
+            row.workload,
+            String(row.jobs),
+            cell(ours),
+            floor ? `node -e 0: ${cell(floor)}` : cell(row.tools.make),
+            cell(row.tools.ninja),
+            cell(row.tools.just),
+            floor ? `+${(ours.wallMs - floor.wallMs).toFixed(0)} ms over node` : ratio(ours?.wallMs, row.tools.make?.wallMs),
+            ratio(ours?.wallMs, row.tools.ninja?.wallMs),
+          ];
+        }),
+      ),
+    );
+  }
+  if (results.scale.length) {
+    out.push('', `### Scale (no processes; ${results.runs.scale} runs)`, '');
+    for (const row of results.scale) {
+      out.push(table(['workload: ' + row.workload, 'time', 'peak memory'], Object.entries(row.tools).map(([id, tool]) => [id, cell(tool), mb(tool.peakKb)])));
+    }
+  }
+  const checks = bars(results);
+  if (checks.length) {
+    out.push('', '### Bars', '', table(['bar', 'figure', 'met'], checks.map((check) => [check.bar, check.figure, check.met ? 'yes' : '**no**'])));
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,145 @@
+// `npm run bench`: stagerun next to GNU make, ninja and just on the same graphs.
+//
+//   node bench/run.mjs [--runs N] [--quick] [--only scheduling,overhead,scale]
+//
+// Prints Markdown tables (medians of N runs, tools alternating each round) and the
+// performance bars, and writes bench/results/latest.json and latest.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { bounds, createPlan, pipeline, validatePipeline } from '../dist/index.js';
+import { chain, chainBehindFillers, edgeCount, independent, large, randomLayered, seed, unevenFanIn } from './lib/dags.mjs';
+import { project } from './lib/emit.mjs';
+import { compareCandidates } from './lib/harness.mjs';
+import { bestSchedule } from './lib/optimum.mjs';
+import { ensureTools, machine } from './lib/tools.mjs';
+import { renderResults } from './lib/report.mjs';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'scheduling,overhead,scale' },
+    'scale-tasks': { type: 'string', default: '100000' },
+  },
+});
+const only = new Set(values.only.split(','));
+const runs = (base) => (values.quick ? 1 : Number(values.runs ?? base));
+const log = (text) => process.stderr.write(`bench: ${text}\n`);
+
+const repo = path.resolve(new URL('..', import.meta.url).pathname);
+const cli = path.join(repo, 'dist/cli.js');
+const { tools, versions } = ensureTools(log);
+const root = mkdtempSync(path.join(os.tmpdir(), 'stagerun-bench-'));
+process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+
+const stagerun = (dir, args, extra = {}) => ({ command: tools.node, args: [cli, ...args], cwd: dir, ...extra });
+const quietRun = ['--no-history', '--no-summary', '--no-progress'];
+
+/** The lower bound max(critical path, work / N) for a DAG, from stagerun's own planner. */
+function lowerBound(dag, jobs) {
+  const p = pipeline({ root });
+  for (const task of dag.tasks) p.task(task.name, { run: ['true'], deps: task.deps });
+  const plan = createPlan(validatePipeline(p), dag.tasks.map((task) => task.name));
+  const seconds = new Map(dag.tasks.map((task) => [task.name, (task.seconds ?? 0) * 1000]));
+  return bounds(plan, Float64Array.from(plan.tasks, (task) => seconds.get(task.name)), jobs);
+}
+
+/**
+ * The candidates that run a DAG with N slots: stagerun (both policies) and every peer
+ * present. stagerun runs as it would from the second run on, with history (one untimed
+ * warm-up run first); `fresh` adds a run in a copy of the project that never has history.
+ */
+function peers(dir, jobs, { staged = true, fresh } = {}) {
+  const quiet = ['--no-summary', '--no-progress'];
+  const report = (name) => path.join(dir, `r-${name}-${jobs}.json`);
+  const list = [stagerun(dir, ['-j', String(jobs), ...quiet, '--report', report('dag')], { id: 'stagerun dag', report: report('dag') })];
+  if (fresh) {
+    list.push(stagerun(fresh, ['-j', String(jobs), ...quietRun, '--report', path.join(fresh, `r-${jobs}.json`)], { id: 'stagerun dag, no history', report: path.join(fresh, `r-${jobs}.json`) }));
+  }
+  if (staged) {
+    list.push(stagerun(dir, ['-j', String(jobs), '--schedule', 'stages', ...quiet, '--report', report('stages')], { id: 'stagerun stages', report: report('stages') }));
+  }
+  if (tools.make) list.push({ id: 'make', command: tools.make, args: ['-s', `-j${jobs}`, 'all'], cwd: dir });
+  if (tools.make && staged && fresh) list.push({ id: 'make (staged)', command: tools.make, args: ['-s', `-j${jobs}`, '-f', 'Makefile.staged', 'all'], cwd: dir });
+  if (tools.ninja) list.push({ id: 'ninja', command: tools.ninja, args: ['--quiet', `-j${jobs}`, 'all'], cwd: dir });
+  if (tools.just) list.push({ id: 'just', command: tools.just, args: ['--jobs', String(jobs), 'all'], cwd: dir });
+  return list;
+}
+
+const results = { date: new Date().toISOString(), machine: machine(), versions, runs: {}, scheduling: [], overhead: [], scale: [] };
+
+if (only.has('scheduling')) {
+  results.runs.scheduling = runs(3);
+  const workloads = [
+    [seed(), [1, 2, 3]],
+    [chainBehindFillers(), [2, 3]],
+    [unevenFanIn(), [2, 3]],
+    [randomLayered(7), [2, 4]],
+    [randomLayered(42, 6, 8), [2, 4]],
+  ];
+  workloads.forEach(([dag, jobsList], index) => {
+    const dir = project(root, `scheduling-${index}`, dag);
+    const fresh = project(root, `scheduling-${index}-fresh`, dag);
+    for (const jobs of jobsList) {
+      log(`${dag.name} at -j${jobs} (${results.runs.scheduling} runs)`);
+      const candidates = peers(dir, jobs, { fresh });
+      compareCandidates(candidates.slice(0, 1), 1); // warm-up: gives stagerun its history
+      const measured = compareCandidates(candidates, results.runs.scheduling);
+      results.scheduling.push({ workload: dag.name, tasks: dag.tasks.length, jobs, ...lowerBound(dag, jobs), ...bestSchedule(dag, jobs), tools: measured });
+    }
+  });
+}
+
+if (only.has('overhead')) {
+  results.runs.overhead = runs(5);
+  const n = results.runs.overhead;
+  for (const [dag, jobs] of [[independent(500), 2], [chain(500), 2], [independent(1), 1]]) {
+    const dir = project(root, `overhead-${dag.tasks.length}-${dag.name.startsWith('chain') ? 'chain' : 'flat'}`, dag);
+    log(`${dag.name} at -j${jobs} (${n} runs)`);
+    results.overhead.push({ workload: dag.tasks.length === 1 ? 'one `true` task (a whole run)' : dag.name, jobs, tools: compareCandidates(peers(dir, jobs, { staged: false }), n) });
+  }
+  log(`start-up (${n * 3} runs)`);
+  const empty = mkdtempSync(path.join(root, 'startup-'));
+  results.overhead.push({
+    workload: 'start-up: `stagerun --version` and `node -e 0`',
+    jobs: 1,
+    tools: compareCandidates(
+      [
+        { id: 'stagerun --version', command: tools.node, args: [cli, '--version'], cwd: empty },
+        { id: 'node -e 0', command: tools.node, args: ['-e', '0'], cwd: empty },
+      ],
+      n * 3,
+    ),
+  });
+}
+
+if (only.has('scale')) {
+  results.runs.scale = runs(3);
+  const size = Number(values['scale-tasks']);
+  const dag = large(size);
+  log(`generating ${size.toLocaleString('en')} tasks…`);
+  const dir = project(root, 'scale', dag, { large: true });
+  const memory = { memory: true, timeBinary: tools.time };
+  const candidates = [
+    stagerun(dir, ['--dry-run'], { id: 'stagerun: load + validate + plan (--dry-run)', ...memory }),
+    stagerun(dir, ['compare', '-j', '64', '--simulate', '--format', 'json'], { id: 'stagerun: compare --simulate -j64', ...memory }),
+  ];
+  if (tools.make) candidates.push({ id: 'make -n -j64 (dry run)', command: tools.make, args: ['-n', '-j64', 'all'], cwd: dir, ...memory });
+  if (tools.ninja) candidates.push({ id: 'ninja -n -j64 (dry run)', command: tools.ninja, args: ['-n', '-j64', 'all'], cwd: dir, ...memory });
+  log(`scale (${results.runs.scale} runs)`);
+  results.scale.push({ workload: `${dag.name}, ${edgeCount(dag).toLocaleString('en')} edges`, tasks: size, edges: edgeCount(dag), tools: compareCandidates(candidates, results.runs.scale) });
+}
+
+const markdown = renderResults(results);
+process.stdout.write(`${markdown}\n`);
+const out = path.join(repo, 'bench/results');
+mkdirSync(out, { recursive: true });
+if (only.size === 3 && !values.quick) {
+  writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(out, 'latest.md'), `${markdown}\n`);
+  log('wrote bench/results/latest.json and latest.md');
+} else {
+  log('partial or --quick run: bench/results/ left as it was');
+}
