@@ -47,7 +47,7 @@ function runOptions<T>(y: Argv<T>) {
 export function buildParser(args: readonly string[]) {
   return yargs([...args])
     .scriptName('stagerun')
-    .usage("Usage: $0 [targets..] [options]\n       $0 <command> [options]\n\nRuns the deployfile's tasks, at most N at once, each as soon as what it needs is done.")
+    .usage("Usage: $0 [targets..] [options]   or   $0 <command> [options]\n\nRuns the deployfile's tasks, at most N at once, each as soon as what it needs is done.")
     .command(['$0 [targets..]', 'run [targets..]'], 'Run targets (the default command)', (y) => runOptions(y), async (argv) => {
       process.exitCode = await runCommand(argv as unknown as RunArgs);
     })
