@@ -12,6 +12,11 @@ export function printHistoryWarning(warning: HistoryWarning): void {
   warn(`${path.relative(process.cwd(), warning.file) || warning.file}:${warning.line}: damaged line skipped (${warning.reason})`);
 }
 
+/** For the history sink: a run that cannot be recorded says so once and goes on. */
+export function printHistoryError(error: Error): void {
+  warn(`the run was not recorded in history: ${error.message}`);
+}
+
 export interface History {
   readonly file: string;
   /** Real runs of this deployfile, oldest first; damaged lines are reported once. */

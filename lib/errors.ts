@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'E_CYCLE'
   | 'E_UNKNOWN_TARGET'
   | 'E_NO_TARGET'
-  | 'E_HISTORY';
+  | 'E_HISTORY'
+  | 'E_OUTPUT';
 
 /** Exit code for usage and deployfile errors, as the brief and most CLIs use. */
 export const EXIT_USAGE = 2;
@@ -174,6 +175,18 @@ export class NoTargetError extends StagerunError {
 
 export class HistoryError extends StagerunError {
   readonly code = 'E_HISTORY';
+}
+
+/** A file the user asked for (--report, --profile) could not be written. */
+export class OutputFileError extends StagerunError {
+  readonly code = 'E_OUTPUT';
+  constructor(
+    readonly option: string,
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${option}: cannot write ${path}: ${reason}`);
+  }
 }
 
 export function describeValue(value: unknown): string {

@@ -14,7 +14,7 @@ import type { RunReport } from '../../lib/report/json.js';
 import { createTerminalReporter } from '../../lib/report/terminal.js';
 import { startRun } from '../../lib/run.js';
 import { effectiveDurations, simulate } from '../../lib/simulate.js';
-import { loadProject, printHistoryWarning, type History } from '../project.js';
+import { loadProject, printHistoryError, printHistoryWarning, type History } from '../project.js';
 import { interruptOnSignals } from '../signals.js';
 import { colorLevel, screenOn } from '../terminal.js';
 import { checkGrace, checkHistoryLimit, EXIT_INTERRUPTED } from './run.js';
@@ -101,7 +101,7 @@ async function measured(plan: Plan, history: History, args: CompareArgs, schedul
       count++;
       const screen = screenOn(args.format === 'table' ? process.stdout : process.stderr);
       const sinks = [createTerminalReporter({ screen, colorLevel: level, quiet: true })];
-      if (args.history) sinks.push(createHistorySink(history.file, { limit: args.historyLimit, onWarning: printHistoryWarning }));
+      if (args.history) sinks.push(createHistorySink(history.file, { limit: args.historyLimit, onWarning: printHistoryWarning, onError: printHistoryError }));
       note(args.format, `compare: run ${count} of ${total}: ${what} -j${jobs} (${schedule})…`);
       const handle = await startRun(plan, { jobs, schedule, durations, graceMs: args.grace * 1000, sinks });
       const release = interruptOnSignals(handle);

@@ -1,8 +1,8 @@
 /** `stagerun [targets..]`: load, check, plan, then list, draw, dry-run or run. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../../lib/errors.js';
+import { OutputFileError, UsageError } from '../../lib/errors.js';
 import type { SchedulePolicy, Sink } from '../../lib/events.js';
 import { DEFAULT_HISTORY_LIMIT } from '../../lib/history.js';
 import { createPlan } from '../../lib/plan.js';
@@ -15,7 +15,7 @@ import { createProgress } from '../../lib/report/progress.js';
 import { createTerminalReporter, type OutputMode } from '../../lib/report/terminal.js';
 import { toTrace } from '../../lib/report/trace.js';
 import { checkRunOptions, startRun } from '../../lib/run.js';
-import { printHistoryWarning, loadProject } from '../project.js';
+import { loadProject, printHistoryError, printHistoryWarning } from '../project.js';
 import { interruptOnSignals } from '../signals.js';
 import { colorLevel, columns, stdoutScreen } from '../terminal.js';
 
@@ -47,11 +47,25 @@ export function exitCodeFor(report: RunReport): number {
   return report.status === 'interrupted' ? EXIT_INTERRUPTED : 1;
 }
 
+/** Fails before anything runs if an output file could not be written where asked. */
+export function checkOutputFile(option: string, file: string | undefined): void {
+  if (file === undefined) return;
+  const dir = path.dirname(path.resolve(file));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OutputFileError(option, file, `directory ${dir} does not exist`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new OutputFileError(option, file, 'it is a directory');
+}
+
 /** Writes whole or not at all: a temp file renamed over the target. */
-export function writeFileAtomic(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+export function writeFileAtomic(option: string, file: string, text: string): void {
+  const target = path.resolve(file);
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new OutputFileError(option, file, (error as Error).message);
+  }
 }
 
 export function checkHistoryLimit(limit: number): void {
@@ -70,6 +84,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (graph !== undefined && graph !== 'dot' && graph !== 'mermaid') {
     throw new UsageError(`--graph must be dot or mermaid (got ${JSON.stringify(args.graph)})`);
   }
+  checkOutputFile('--report', args.report);
+  checkOutputFile('--profile', args.profile);
   const { resolved, history } = await loadProject(args);
   const print = (lines: string | string[]) =>
     void process.stdout.write(`${Array.isArray(lines) ? lines.join('\n') : lines}\n`);
@@ -95,7 +111,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   // Progress goes first so that its line is gone before the final summary prints.
   if (args.progress ?? process.stdout.isTTY) sinks.push(createProgress({ screen, durations, width: columns }));
   sinks.push(createTerminalReporter({ screen, colorLevel: level, output: args.output, summary: args.summary }));
-  if (args.history) sinks.push(createHistorySink(history.file, { limit: args.historyLimit, onWarning: printHistoryWarning }));
+  if (args.history) sinks.push(createHistorySink(history.file, { limit: args.historyLimit, onWarning: printHistoryWarning, onError: printHistoryError }));
 
   const handle = await startRun(plan, {
     jobs,
@@ -108,7 +124,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const release = interruptOnSignals(handle);
   const report = await handle.report.finally(release);
   if (args.gantt) print(['', ...renderGantt(report, { width: columns(), colorLevel: level })]);
-  if (args.report) writeFileAtomic(path.resolve(args.report), `${JSON.stringify(report, null, 2)}\n`);
-  if (args.profile) writeFileAtomic(path.resolve(args.profile), `${JSON.stringify(toTrace(report))}\n`);
+  if (args.report) writeFileAtomic('--report', args.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (args.profile) writeFileAtomic('--profile', args.profile, `${JSON.stringify(toTrace(report))}\n`);
   return exitCodeFor(report);
 }

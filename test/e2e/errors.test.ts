@@ -136,3 +136,9 @@ t.test('usage errors', async (t) => {
   await expectError(t, files, ['a', '--frobnicate'], [/Unknown arguments?: frobnicate/]);
   await expectError(t, files, ['a', '--graph', 'png'], [/--graph must be dot or mermaid \(got "png"\)/]);
 });
+
+t.test('--report or --profile into a directory that does not exist: stopped before anything runs', async (t) => {
+  const files = { 'deployfile.ts': `${header}p.task('a', { run: 'touch ran' });\nexport default p;\n` };
+  await expectError(t, files, ['a', '--report', 'no/such/dir/r.json'], [/^stagerun: --report: cannot write no\/such\/dir\/r\.json: directory .*\/no\/such\/dir does not exist$/m]);
+  await expectError(t, files, ['a', '--profile', 'missing/t.json'], [/^stagerun: --profile: cannot write missing\/t\.json: directory .*missing does not exist$/m]);
+});

@@ -179,3 +179,12 @@ t.test('every command has --help', async (t) => {
   const main = await runCli(['--help'], { cwd: dir });
   for (const text of ['compare', 'history', 'report', '--gantt', '--profile', '--no-history']) t.match(main.stdout, text);
 });
+
+t.test('history that cannot be written: a warning, and the run keeps its own result', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': deployfile, '.stagerun': 'a file where the directory should be' });
+  const result = await runCli(['lint'], { cwd: dir });
+  t.equal(result.code, 0, 'the run succeeded, so stagerun exits 0');
+  t.match(result.stderr, /^stagerun: warning: the run was not recorded in history: .*\.stagerun/m);
+  t.notMatch(result.stderr, /^\s+at /m, 'no stack trace');
+  t.match(result.stdout, /✓ lint \(-j\d+, dag\): 1 ok/);
+});
