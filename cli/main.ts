@@ -12,5 +12,9 @@ if (args.length === 1 && args[0] === '--version') {
   process.stdout.write(`${__STAGERUN_VERSION__}\n`);
 } else {
   const { main } = await import('./app.js');
-  process.exitCode = await main(args);
+  const code = await main(args);
+  process.exitCode = code;
+  // The command is done: a timer or socket left by a function task must not keep stagerun
+  // running. Exit once what was written has been flushed.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

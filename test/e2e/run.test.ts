@@ -61,6 +61,16 @@ export default p;
   t.match(result.stdout, /^throws +│ ✗ failed: bucket not found/m);
 });
 
+t.test('a function task that leaves a timer behind does not keep stagerun running', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `${header}p.task('leaky', { run: async ({ log }) => { setInterval(() => {}, 1000); log('done'); } });\nexport default p;\n`,
+  });
+  const result = await runCli(['leaky'], { cwd: dir });
+  t.equal(result.code, 0);
+  t.ok(result.ms < 3000, `exited in ${Math.round(result.ms)} ms`);
+  t.match(result.stdout, /✓ leaky \(-j\d+, dag\): 1 ok/, 'everything printed before exit');
+});
+
 t.test('function tasks get their directory, environment and a logger', async (t) => {
   const dir = tempProject({
     'deployfile.ts': `${header}
