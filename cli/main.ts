@@ -8,7 +8,8 @@
 declare const __STAGERUN_VERSION__: string;
 
 const args = process.argv.slice(2);
-if (args.length === 1 && args[0] === '--version') {
+// Anywhere on the line, as in git: `stagerun deploy --version` must not deploy.
+if (args.includes('--version')) {
   process.stdout.write(`${__STAGERUN_VERSION__}\n`);
 } else {
   const { main } = await import('./app.js');

@@ -193,6 +193,8 @@ t.test('--version and --help', async (t) => {
   const dir = tempProject();
   const version = await runCli(['--version'], { cwd: dir });
   t.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  const notRun = await runCli(['deploy', '--version'], { cwd: dir });
+  t.equal(notRun.stdout, version.stdout, '--version after a target prints the version and runs nothing');
   const help = await runCli(['--help'], { cwd: dir });
   t.equal(help.code, 0);
   for (const flag of ['--jobs', '--keep-going', '--dry-run', '--list', '--graph', '--schedule', '--report', '--output', '--file', 'Examples:']) {
