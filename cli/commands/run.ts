@@ -2,7 +2,9 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { OutputFileError, UsageError } from '../../lib/errors.js';
+import { OutputFileError, UnknownTargetError, UsageError } from '../../lib/errors.js';
+import type { ResolvedPipeline } from '../../lib/resolve.js';
+import { closest } from '../../lib/suggest.js';
 import type { SchedulePolicy, Sink } from '../../lib/events.js';
 import { DEFAULT_HISTORY_LIMIT } from '../../lib/history.js';
 import { createPlan } from '../../lib/plan.js';
@@ -76,6 +78,21 @@ export function checkGrace(grace: number): void {
   if (!(grace >= 0)) throw new UsageError(`--grace must be a number of seconds, 0 or more (got ${grace})`);
 }
 
+const COMMANDS = ['run', 'compare', 'history', 'report'];
+
+/** `stagerun comapre deploy` reads as targets: if the first one is close to a command, say so. */
+function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[]) {
+  try {
+    return createPlan(resolved, targets);
+  } catch (error) {
+    if (error instanceof UnknownTargetError && error.target === targets[0]) {
+      const command = closest(error.target, COMMANDS);
+      if (command) error.hints.push(`or did you mean the command: stagerun ${command} ${targets.slice(1).join(' ')}`.trimEnd());
+    }
+    throw error;
+  }
+}
+
 export async function runCommand(args: RunArgs): Promise<number> {
   checkRunOptions({ jobs: args.jobs, schedule: args.schedule });
   checkGrace(args.grace);
@@ -93,7 +110,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     print(renderList(resolved));
     return 0;
   }
-  const plan = createPlan(resolved, args.targets ?? []);
+  const plan = planOrSuggestCommand(resolved, args.targets ?? []);
   const jobs = args.jobs ?? availableParallelism();
   if (graph !== undefined) {
     print(graph === 'dot' ? renderDot(plan) : renderMermaid(plan));

@@ -107,6 +107,15 @@ t.test('unknown target lists the targets', async (t) => {
   );
 });
 
+t.test('a mistyped command is suggested as a command', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('deploy', { run: 'true' });\nexport default p;\n` },
+    ['comapre', 'deploy'],
+    [/^stagerun: deployfile\.ts: unknown target 'comapre'$/m, /^ {2}or did you mean the command: stagerun compare deploy$/m],
+  );
+});
+
 t.test('no target and no default', async (t) => {
   await expectError(t, { 'deployfile.ts': `${header}p.task('deploy', { run: 'true' });\nexport default p;\n` }, [], [/no target given and the pipeline sets no default/, /p\.default\('deploy'\)/]);
 });
