@@ -5,7 +5,7 @@
  * fastest cold (see docs/performance.md), it keeps one copy of `stagerun` in memory,
  * and it reports syntax errors with file, line and column.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { ensureStateDir, stateDirOf } from './state.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,12 +16,15 @@ import { isPipeline, type Pipeline } from './model.js';
 export const DEPLOYFILE_NAMES = ['deployfile.ts', 'deployfile.mts', 'deployfile.js', 'deployfile.mjs'] as const;
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 
-/** The explicit file, or the first deployfile found from `from` upwards. */
+/** The explicit file (or the deployfile in an explicit directory), or the first deployfile found from `from` upwards. */
 export function findDeployfile(from: string, explicit?: string): string {
   if (explicit !== undefined) {
     const file = path.resolve(from, explicit);
     if (!existsSync(file)) throw new DeployfileNotFoundError(DEPLOYFILE_NAMES, from, explicit);
-    return file;
+    if (!statSync(file).isDirectory()) return file;
+    const inside = DEPLOYFILE_NAMES.map((name) => path.join(file, name)).find((candidate) => existsSync(candidate));
+    if (!inside) throw new DeployfileNotFoundError(DEPLOYFILE_NAMES, file, `${explicit} (a directory without ${DEPLOYFILE_NAMES.join(', ')})`);
+    return inside;
   }
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
     for (const name of DEPLOYFILE_NAMES) {

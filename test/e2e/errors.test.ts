@@ -128,6 +128,10 @@ t.test('-f to a missing file', async (t) => {
   await expectError(t, {}, ['-f', 'nope.ts'], [/^stagerun: deployfile not found: nope\.ts$/m]);
 });
 
+t.test('-f to a directory without a deployfile', async (t) => {
+  await expectError(t, { 'empty/.keep': '' }, ['-f', 'empty'], [/^stagerun: deployfile not found: empty \(a directory without deployfile\.ts, deployfile\.mts, deployfile\.js, deployfile\.mjs\)$/m]);
+});
+
 t.test('a task directory that does not exist', async (t) => {
   await expectError(
     t,

@@ -160,6 +160,13 @@ export default p;
   t.match(mermaid.stdout, /t0 --> t1/);
 });
 
+t.test('-f may name a directory: its deployfile is used', async (t) => {
+  const dir = tempProject({ 'infra/deployfile.ts': `${header}p.task('where', { run: 'pwd' });\nexport default p;\n` });
+  const result = await runCli(['-f', 'infra', 'where'], { cwd: dir });
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, /^where │ .*\/infra$/m);
+});
+
 t.test('the deployfile is found from a subdirectory, and tasks run where it is', async (t) => {
   const dir = tempProject({
     'deployfile.ts': `${header}p.task('where', { run: 'pwd' });\nexport default p;\n`,
