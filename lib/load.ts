@@ -153,7 +153,11 @@ export async function loadDeployfile(file: string): Promise<Pipeline> {
     }
   } catch (error) {
     if (error instanceof StagerunError) {
-      error.file ??= absolute;
+      // A declaration mistake (bad option, duplicate name): point at the line that made it,
+      // which may be in a file the deployfile imports.
+      const location = locationFromStack(error, absolute);
+      error.file ??= location?.file ?? absolute;
+      if (location?.lineText !== undefined) error.hints.push(`${location.line} | ${location.lineText.trimEnd()}`);
       throw error;
     }
     const location = locationFromStack(error, absolute);

@@ -90,6 +90,18 @@ t.test('a bad option in the deployfile names task, option and value', async (t) 
   );
 });
 
+t.test('a declaration mistake in an imported file names that file and line', async (t) => {
+  await expectError(
+    t,
+    {
+      'deployfile.ts': `${header}import { api } from './services/api.js';\np.add(api);\nexport default p;\n`,
+      'services/api.ts': `import { service } from 'stagerun';\nexport const api = service('api');\napi.task('deploy', { run: 'true', timeout: 5 } as never);\n`,
+    },
+    [],
+    [/^stagerun: services\/api\.ts: task 'api:deploy': option 'timeout' is not an option; options are run, deps, after, description, cwd, env \(got 5\)$/m, /^ {2}3 \| api\.task\('deploy', \{ run: 'true', timeout: 5 \} as never\);$/m],
+  );
+});
+
 t.test('no default export', async (t) => {
   await expectError(t, { 'deployfile.ts': `${header}export const x = p;\n` }, [], [/the deployfile's default export is missing \(no `export default`\), not a pipeline/, /export default p;/]);
 });
