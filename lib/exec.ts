@@ -78,7 +78,7 @@ export class LocalExecutor implements Executor {
     this.#env = copyEnv(options.env ?? process.env);
   }
 
-  /** Async because execa is loaded only when something actually runs (it costs ~100 ms). */
+  /** Async because execa is loaded only when something actually runs (its import costs about 55 ms). */
   static async create(options: LocalExecutorOptions = {}): Promise<LocalExecutor> {
     const { execa } = await import('execa');
     return new LocalExecutor(execa, options);

@@ -80,7 +80,6 @@ export function startSchedule(
   const startAt = new Float64Array(count).fill(-1);
   const slotOf = new Int32Array(count).fill(-1);
   const stageLeft = plan.stages.map((stage) => stage.length);
-  const statuses: TaskStatus[] = new Array(count);
   const ready = new Heap<number>(
     (a, b) => priority[a]! > priority[b]! || (priority[a] === priority[b] && a < b),
   );
@@ -107,7 +106,6 @@ export function startSchedule(
 
   const settle = (id: number, status: TaskStatus, fields: { exitCode?: number | null; signal?: string | null; reason?: string | null } = {}) => {
     state[id] = SETTLED;
-    statuses[id] = status;
     if (status !== 'ok') anyNotOk = true;
     stageLeft[tasks[id]!.stage]!--;
     emit({
