@@ -15,7 +15,7 @@ export type {
 } from './model.js';
 export { run, startRun, type RunOptions, type RunHandle } from './run.js';
 export { simulate, SimulatedExecutor, type SimulateOptions, type SimulatedBehaviour } from './simulate.js';
-export { createPlan, validatePipeline, taskWeights, remainingPath, bounds, type Plan, type PlanTask, type Bounds } from './plan.js';
+export { createPlan, toPlan, validatePipeline, taskWeights, remainingPath, bounds, type Plan, type PlanTask, type Bounds } from './plan.js';
 export { resolvePipeline, resolveTargets, type ResolvedPipeline, type ResolvedTask } from './resolve.js';
 export { startSchedule, type Executor, type RunningTask, type TaskIO, type Outcome, type ScheduleOptions, type ScheduleHandle } from './schedule.js';
 export { realClock, VirtualClock, type Clock } from './clock.js';

@@ -3,7 +3,7 @@
  * Pure: the same plan drives real runs, simulations and `--dry-run`.
  */
 import { assertAcyclic, buildGraph, closure, stagesOf, type TaskGraph } from './graph.js';
-import type { Pipeline } from './model.js';
+import { isPipeline, type Pipeline } from './model.js';
 import { resolvePipeline, resolveTargets, type ResolvedPipeline, type ResolvedTask } from './resolve.js';
 
 export interface PlanTask extends ResolvedTask {
@@ -38,6 +38,11 @@ export function validatePipeline(pipeline: Pipeline, root?: string): ResolvedPip
   assertAcyclic(resolved, graph);
   validatedGraphs.set(resolved, graph);
   return resolved;
+}
+
+/** A plan from a pipeline (validated and planned for `targets`) or one already made. */
+export function toPlan(source: Pipeline | Plan, targets: readonly string[] = [], root?: string): Plan {
+  return isPipeline(source) ? createPlan(validatePipeline(source, root), targets) : source;
 }
 
 export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[] = []): Plan {

@@ -9,8 +9,8 @@ import { realClock, type Clock } from './clock.js';
 import { InvalidTaskError, UsageError } from './errors.js';
 import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from './events.js';
 import { LocalExecutor } from './exec.js';
-import { isPipeline, type Pipeline } from './model.js';
-import { createPlan, taskWeights, validatePipeline, type Plan } from './plan.js';
+import type { Pipeline } from './model.js';
+import { taskWeights, toPlan, type Plan } from './plan.js';
 import { createReportSink, type RunReport } from './report/json.js';
 import { startSchedule, type Executor } from './schedule.js';
 
@@ -69,13 +69,9 @@ export function checkDirectories(plan: Plan): void {
   }
 }
 
-export function planOf(source: Pipeline | Plan, targets: readonly string[] = []): Plan {
-  return isPipeline(source) ? createPlan(validatePipeline(source), targets) : source;
-}
-
 export async function startRun(source: Pipeline | Plan, options: RunOptions = {}): Promise<RunHandle> {
   checkRunOptions(options);
-  const plan = planOf(source, options.targets);
+  const plan = toPlan(source, options.targets);
   checkDirectories(plan);
   const executor =
     options.executor ?? (await LocalExecutor.create({ graceMs: options.graceMs, env: options.env }));

@@ -4,8 +4,8 @@
  */
 import { VirtualClock } from './clock.js';
 import { fanOut, type SchedulePolicy, type Sink } from './events.js';
-import { isPipeline, type Pipeline } from './model.js';
-import { createPlan, validatePipeline, type Plan, type PlanTask } from './plan.js';
+import type { Pipeline } from './model.js';
+import { toPlan, type Plan, type PlanTask } from './plan.js';
 import { createReportSink, type RunReport } from './report/json.js';
 import { startSchedule, type Executor, type RunningTask, type TaskIO } from './schedule.js';
 
@@ -81,7 +81,7 @@ export function effectiveDurations(plan: Plan, options: SimulateOptions): { byId
  * `durations`. Synchronous.
  */
 export function simulate(source: Pipeline | Plan, options: SimulateOptions = {}): RunReport {
-  const plan = isPipeline(source) ? createPlan(validatePipeline(source), options.targets ?? []) : source;
+  const plan = toPlan(source, options.targets);
   // The simulated durations are also the priority weights: the best estimate there is.
   const { byId } = effectiveDurations(plan, options);
   const clock = new VirtualClock();

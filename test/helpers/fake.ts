@@ -5,7 +5,7 @@
 import { VirtualClock } from '../../lib/clock.js';
 import type { RunEvent, SchedulePolicy } from '../../lib/events.js';
 import type { Pipeline } from '../../lib/model.js';
-import { createPlan, taskWeights, validatePipeline, type Plan } from '../../lib/plan.js';
+import { taskWeights, toPlan, type Plan } from '../../lib/plan.js';
 import { createReportSink, type RunReport } from '../../lib/report/json.js';
 import { startSchedule } from '../../lib/schedule.js';
 import { SimulatedExecutor } from '../../lib/simulate.js';
@@ -37,7 +37,7 @@ export interface FakeRun {
 }
 
 export function fakeRun(pipeline: Pipeline | Plan, options: FakeRunOptions = {}): FakeRun {
-  const plan = 'tasks' in pipeline && 'stages' in pipeline ? (pipeline as Plan) : createPlan(validatePipeline(pipeline as Pipeline, '/tmp'), options.targets ?? []);
+  const plan = toPlan(pipeline, options.targets, '/tmp');
   const clock = new VirtualClock();
   const events: RunEvent[] = [];
   const starts: string[] = [];
