@@ -1,12 +1,14 @@
 /** `stagerun report [--run ID | --last] --format mermaid|gantt|trace|json|table`: show a recorded run. */
 import { HistoryError, UsageError } from '../../lib/errors.js';
-import { formatDuration, table } from '../../lib/format.js';
+import { Chalk } from 'chalk';
+import { formatDuration } from '../../lib/format.js';
+import { summaryTable } from '../../lib/report/summary.js';
 import { renderGantt } from '../../lib/report/gantt.js';
 import type { RunReport } from '../../lib/report/json.js';
 import { renderMermaidGantt } from '../../lib/report/mermaid.js';
 import { toTrace } from '../../lib/report/trace.js';
 import { locateDeployfile, openHistory } from '../project.js';
-import { colorLevel, columns } from '../terminal.js';
+import { colorLevel, columns, type ColorLevel } from '../terminal.js';
 
 export const REPORT_FORMATS = ['mermaid', 'gantt', 'trace', 'json', 'table'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -33,15 +35,10 @@ export function findRun(runs: readonly RunReport[], id: string): RunReport {
   throw error;
 }
 
-function renderTable(run: RunReport): string[] {
+function renderTable(run: RunReport, level: ColorLevel): string[] {
   return [
     `${run.id}: ${run.targets.join(' ')} -j${run.jobs} (${run.schedule}), ${run.status}, makespan ${formatDuration(run.makespanMs)}`,
-    ...table([
-      ['task', 'stage', 'start', 'duration', 'status'],
-      ...run.tasks
-        .filter((task) => task.command)
-        .map((task) => [task.name, String(task.stage + 1), task.startMs === null ? '—' : formatDuration(task.startMs), task.durationMs === null ? '—' : formatDuration(task.durationMs), task.status]),
-    ]),
+    ...summaryTable(run, new Chalk({ level })),
     `critical path: ${run.criticalPath.join(' → ') || '—'}`,
   ];
 }
@@ -71,7 +68,7 @@ export async function reportCommand(args: ReportArgs): Promise<number> {
       text = JSON.stringify(run, null, 2);
       break;
     case 'table':
-      text = renderTable(run).join('\n');
+      text = renderTable(run, colorLevel(process.stdout, args.color)).join('\n');
       break;
   }
   process.stdout.write(`${text}\n`);

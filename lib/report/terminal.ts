@@ -3,12 +3,13 @@
  * a line when each task starts and ends, and at the end what failed and why, a summary
  * table, the makespan and the critical path.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import { Chalk } from 'chalk';
 import type { RunEvent, RunStartEvent, Sink, TaskEndEvent, TaskStatus } from '../events.js';
-import { formatDuration, stageLabel, table } from '../format.js';
+import { formatDuration } from '../format.js';
 import { describeCommand } from '../model.js';
 import type { PlanTask } from '../plan.js';
 import { createReportSink, type RunReport } from './json.js';
+import { statusMark, summaryTable } from './summary.js';
 
 export type OutputMode = 'stream' | 'grouped';
 
@@ -37,20 +38,6 @@ export function failureText(event: { exitCode: number | null; signal: string | n
   if (event.reason) return event.reason;
   if (event.signal) return `killed by ${event.signal}`;
   return `exit code ${event.exitCode}`;
-}
-
-export function statusMark(status: TaskStatus, c: ChalkInstance): string {
-  switch (status) {
-    case 'ok':
-      return c.green('✓');
-    case 'failed':
-      return c.red('✗');
-    case 'interrupted':
-      return c.yellow('■');
-    case 'skipped':
-    case 'cancelled':
-      return c.dim('-');
-  }
 }
 
 export function createTerminalReporter(options: TerminalOptions): Sink {
@@ -102,19 +89,8 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   const finalSummary = (report: RunReport) => {
     const plan = start!.plan;
     if (options.summary !== false && !quiet) {
-      const rows = [['task', 'stage', 'start', 'duration', 'status'].map((h) => c.bold(h))];
-      for (const task of report.tasks) {
-        if (!task.command) continue;
-        rows.push([
-          task.name,
-          stageLabel(task.stage),
-          task.startMs === null ? '—' : formatDuration(task.startMs),
-          task.durationMs === null ? '—' : formatDuration(task.durationMs),
-          `${statusMark(task.status, c)} ${task.status}`,
-        ]);
-      }
       screen.print('');
-      for (const line of table(rows, [2, 3])) screen.print(line);
+      for (const line of summaryTable(report, c)) screen.print(line);
     }
     report.tasks.forEach((task, id) => {
       if (task.status !== 'failed' && task.status !== 'interrupted') return;

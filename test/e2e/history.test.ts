@@ -105,6 +105,8 @@ t.test('history lists runs and per-task p50/p95/success; report shows a run', as
   for (const task of ['build', 'test', 'lint']) t.match(gantt.stdout, new RegExp(`^${task} +\\d +█+ \\d+ms$`, 'm'), `at -j1 every task waited for the one before: ${task} is on the path`);
   const trace = JSON.parse((await runCli(['report', '--last', '--format', 'trace'], { cwd: dir })).stdout) as Trace;
   t.ok(trace.traceEvents.some((event) => event.name === 'lint' && event.ph === 'X'));
+  const summary = await runCli(['report', '--last', '--format', 'table'], { cwd: dir });
+  t.match(summary.stdout, /^\S+: lint -j\d+ \(dag\), ok, makespan \d+ms\ntask +stage +start +duration +status\nlint +1 +\d+ms +\d+ms +✓ ok\ncritical path: lint\n$/, 'the same table a run ends with');
   const missing = await runCli(['report', '--run', 'nope'], { cwd: dir });
   t.equal(missing.code, 2);
   t.match(missing.stderr, /^stagerun: no recorded run has the id 'nope'$/m);
