@@ -11,13 +11,12 @@ import { createPlan } from '../../lib/plan.js';
 import { renderDot, renderMermaid } from '../../lib/render/graph.js';
 import { renderDryRun, renderList } from '../../lib/render/plan.js';
 import { renderGantt } from '../../lib/report/gantt.js';
-import { createHistorySink } from '../../lib/report/history.js';
 import type { RunReport } from '../../lib/report/json.js';
 import { createProgress } from '../../lib/report/progress.js';
 import { createTerminalReporter, type OutputMode } from '../../lib/report/terminal.js';
 import { toTrace } from '../../lib/report/trace.js';
 import { checkRunOptions, startRun } from '../../lib/run.js';
-import { loadProject, printHistoryError, printHistoryWarning } from '../project.js';
+import { loadProject } from '../project.js';
 import { interruptOnSignals } from '../signals.js';
 import { colorLevel, columns, stdoutScreen } from '../terminal.js';
 
@@ -128,7 +127,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   // Progress goes first so that its line is gone before the final summary prints.
   if (args.progress ?? process.stdout.isTTY) sinks.push(createProgress({ screen, durations, width: columns }));
   sinks.push(createTerminalReporter({ screen, colorLevel: level, output: args.output, summary: args.summary }));
-  if (args.history) sinks.push(createHistorySink(history.file, { limit: args.historyLimit, onWarning: printHistoryWarning, onError: printHistoryError }));
+  if (args.history) sinks.push(history.recorder(args.historyLimit));
 
   const handle = await startRun(plan, {
     jobs,
