@@ -98,7 +98,7 @@ t.test('progress: done/total, running tasks, time left from history; cleared at 
     intervalMs: 1e9,
   });
   // Drive the progress sink from a run's event stream, its clock in step with the events.
-  const { events } = fakeRun(seedPipeline(), { jobs: 2 });
+  const { events } = fakeRun(seedPipeline(), { jobs: 2, history: { A: 10, B: 10, C: 10, D: 10, E: 10, F: 10 } });
   for (const event of events) {
     clock = event.at;
     progress(event);

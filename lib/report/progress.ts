@@ -6,7 +6,7 @@
  */
 import type { RunEvent, RunStartEvent, Sink } from '../events.js';
 import { formatDuration } from '../format.js';
-import { remainingPath, taskWeights } from '../plan.js';
+import { remainingPath } from '../plan.js';
 import type { Screen } from './terminal.js';
 
 export interface StatusScreen extends Screen {
@@ -16,7 +16,7 @@ export interface StatusScreen extends Screen {
 
 export interface ProgressOptions {
   screen: StatusScreen;
-  /** Recorded durations by task name (history); without any there is no estimate. */
+  /** Recorded durations by task name (history): only whether any is known matters; without one there is no estimate. */
   durations: ReadonlyMap<string, number>;
   /** Columns available for the line. */
   width: () => number;
@@ -74,7 +74,8 @@ export function createProgress(options: ProgressOptions): Sink {
         commands = event.plan.tasks.filter((task) => task.run !== undefined).length;
         const known = event.plan.tasks.some((task) => task.run !== undefined && options.durations.has(task.name));
         if (known) {
-          expected = taskWeights(event.plan, options.durations);
+          // The run's own expectations (history, with the median for unknown tasks): the same weights as its priorities.
+          expected = event.expectedMs;
           remaining = remainingPath(event.plan, expected);
         }
         timer = setInterval(draw, options.intervalMs ?? 250);
