@@ -71,12 +71,16 @@ export class DeployfileLoadError extends StagerunError {
     readonly location?: SourceLocation,
   ) {
     super(`could not load the deployfile: ${reason}`, file);
-    if (location?.lineText !== undefined) {
-      this.hints.push(`${location.line} | ${location.lineText}`);
-      const pad = ' '.repeat(String(location.line).length + 3 + location.column);
-      this.hints.push(`${pad}^`);
-    }
+    if (location) this.hints.push(...sourceLines(location));
   }
+}
+
+/** The offending line as `12 | text`, with a caret under the column when there is one. */
+export function sourceLines(location: SourceLocation, caret = true): string[] {
+  if (location.lineText === undefined) return [];
+  const lines = [`${location.line} | ${location.lineText.trimEnd()}`];
+  if (caret) lines.push(`${' '.repeat(String(location.line).length + 3 + location.column)}^`);
+  return lines;
 }
 
 export class NotAPipelineError extends StagerunError {

@@ -10,7 +10,7 @@ import { ensureStateDir, stateDirOf } from './state.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { DeployfileLoadError, DeployfileNotFoundError, NotAPipelineError, StagerunError, describeValue, type SourceLocation } from './errors.js';
+import { DeployfileLoadError, DeployfileNotFoundError, NotAPipelineError, StagerunError, describeValue, sourceLines, type SourceLocation } from './errors.js';
 import { isPipeline, type Pipeline } from './model.js';
 
 export const DEPLOYFILE_NAMES = ['deployfile.ts', 'deployfile.mts', 'deployfile.js', 'deployfile.mjs'] as const;
@@ -157,7 +157,7 @@ export async function loadDeployfile(file: string): Promise<Pipeline> {
       // which may be in a file the deployfile imports.
       const location = locationFromStack(error, absolute);
       error.file ??= location?.file ?? absolute;
-      if (location?.lineText !== undefined) error.hints.push(`${location.line} | ${location.lineText.trimEnd()}`);
+      if (location) error.hints.push(...sourceLines(location, false));
       throw error;
     }
     const location = locationFromStack(error, absolute);
