@@ -1,96 +1,164 @@
 /**
- * The command line: parses arguments (yargs) and hands them to a command. Commands only
- * wire library pieces together; what they print comes from lib/render and lib/report.
+ * The command line: parses arguments (yargs) and hands them, typed by the option specs
+ * below, to a command. Commands wire library pieces together and print; they take their
+ * input and output as a `CliIo`, so tests run them in-process.
  */
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type ArgumentsCamelCase, type InferredOptionTypes, type Options } from 'yargs';
 import { UsageError } from '../lib/errors.js';
 import { DEFAULT_HISTORY_LIMIT } from '../lib/history.js';
+import { closest } from '../lib/suggest.js';
+import { compareCommand } from './commands/compare.js';
+import { historyCommand } from './commands/history.js';
+import { REPORT_FORMATS, reportCommand } from './commands/report.js';
+import { runCommand } from './commands/run.js';
 import { printFailure } from './fail.js';
-import { tolerateClosedStdout } from './terminal.js';
-import { runCommand, type RunArgs } from './commands/run.js';
-import { compareCommand, type CompareArgs } from './commands/compare.js';
-import { historyCommand, type HistoryArgs } from './commands/history.js';
-import { REPORT_FORMATS, reportCommand, type ReportArgs } from './commands/report.js';
+import type { CliIo } from './io.js';
 
-/** Options every command that reads a deployfile shares. */
-function deployfileOptions<T>(y: Argv<T>) {
-  return y
-    .option('file', { alias: 'f', type: 'string', describe: 'Deployfile to use (default: deployfile.ts, .mts, .js or .mjs, looked up from here upwards)' })
-    .option('color', { type: 'boolean', describe: 'Force colour on or off (default: on for a terminal; NO_COLOR turns it off)' });
+/** Options of every command that reads a deployfile. */
+export const deployfileSpec = {
+  file: { alias: 'f', type: 'string', describe: 'Deployfile to use (default: deployfile.ts, .mts, .js or .mjs, looked up from here upwards)' },
+  color: { type: 'boolean', describe: 'Force colour on or off (default: on for a terminal; NO_COLOR turns it off)' },
+} as const satisfies Record<string, Options>;
+
+/** Options of the commands that run tasks. */
+export const executionSpec = {
+  ...deployfileSpec,
+  grace: { type: 'string', default: '5', describe: 'Seconds a stopped task gets between SIGTERM and SIGKILL' },
+  history: { type: 'boolean', default: true, describe: 'Record the run in .stagerun/history.jsonl (--no-history: do not)' },
+  'history-limit': { type: 'string', default: String(DEFAULT_HISTORY_LIMIT), describe: 'Keep about this many runs in history' },
+} as const satisfies Record<string, Options>;
+
+export const runSpec = {
+  ...executionSpec,
+  // A string, checked by the command: `-j abc` is then named as given, not as NaN.
+  jobs: { alias: 'j', type: 'string', describe: 'Run at most N tasks at once (default: number of CPUs)' },
+  'keep-going': { alias: 'k', type: 'boolean', default: false, describe: 'After a failure, keep running tasks that do not depend on it' },
+  schedule: { type: 'string', choices: ['dag', 'stages'], default: 'dag', describe: 'dag: start each task as soon as its deps are done, longest remaining chain first; stages: run stage by stage, as a staged Makefile' },
+  'dry-run': { alias: 'n', type: 'boolean', default: false, describe: 'Print the stages, deps and commands; run nothing' },
+  list: { alias: 'l', type: 'boolean', default: false, describe: 'List tasks with their deps and descriptions' },
+  graph: { type: 'string', describe: 'Print the graph as Graphviz DOT (default) or Mermaid (--graph mermaid)' },
+  report: { type: 'string', describe: 'Write the run report (JSON) to FILE' },
+  output: { type: 'string', choices: ['stream', 'grouped'], default: 'stream', describe: "stream: each line as it comes, prefixed with the task's name; grouped: each task's output in one block when it ends" },
+  summary: { type: 'boolean', default: true, describe: 'Print the table of tasks at the end (--no-summary to leave it out)' },
+  gantt: { type: 'boolean', default: false, describe: 'Draw a Gantt chart of the run at the end' },
+  profile: { type: 'string', describe: 'Write a Chrome trace (Perfetto, chrome://tracing) of the run to FILE' },
+  progress: { type: 'boolean', describe: 'Show the live status line (default: on a terminal)' },
+} as const satisfies Record<string, Options>;
+
+export const compareSpec = {
+  ...executionSpec,
+  jobs: { alias: 'j', type: 'string', default: '1,2,3', describe: 'Values of N: a list (1,2,4) or a range (1..8)' },
+  schedule: { type: 'string', default: 'dag', describe: "Policies to compare: dag, stages, or 'dag,stages' side by side" },
+  simulate: { type: 'boolean', default: false, describe: 'Run nothing: replay the scheduler with durations from history' },
+  'default-duration': { type: 'string', describe: 'With --simulate: seconds for tasks that have no history (default: median of the known ones, else 1)' },
+  format: { type: 'string', choices: ['table', 'json', 'csv'], default: 'table', describe: 'Output format' },
+  yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before running the targets more than once' },
+} as const satisfies Record<string, Options>;
+
+export const historySpec = {
+  ...deployfileSpec,
+  limit: { type: 'string', default: '10', describe: 'Runs to list' },
+  format: { type: 'string', choices: ['table', 'json'], default: 'table' },
+} as const satisfies Record<string, Options>;
+
+export const reportSpec = {
+  ...deployfileSpec,
+  run: { type: 'string', describe: 'Run id (or a unique part of it); see stagerun history' },
+  last: { type: 'boolean', default: false, describe: 'The latest run (the default)' },
+  format: { type: 'string', choices: REPORT_FORMATS, default: 'mermaid' },
+} as const satisfies Record<string, Options>;
+
+type Parsed<Spec extends Record<string, Options>> = ArgumentsCamelCase<InferredOptionTypes<Spec>>;
+/** Targets, and the words after `--` (passed to the target tasks). */
+export type RunArgs = Parsed<typeof runSpec> & { targets?: string[]; '--'?: string[] };
+export type CompareArgs = Parsed<typeof compareSpec> & { targets?: string[]; '--'?: string[] };
+export type HistoryArgs = Parsed<typeof historySpec> & { target?: string };
+export type ReportArgs = Parsed<typeof reportSpec>;
+
+const COMMAND_NAMES = ['run', 'compare', 'history', 'report'];
+const targetsPositional = { type: 'string', array: true, describe: 'Tasks, services, or task names shared by services (default: the pipeline default)' } as const;
+
+/**
+ * `-j1,2` and `-j1..3`: yargs reads a digit after a short flag as another flag (`-1`), so
+ * a short option's glued value is split off first (`-j` `1,2`).
+ */
+export function splitGluedValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [index, arg] of args.entries()) {
+    if (arg === '--') {
+      out.push(...args.slice(index));
+      break;
+    }
+    const glued = /^-j(.+)$/.exec(arg);
+    if (glued) out.push('-j', glued[1]!.replace(/^=/, ''));
+    else out.push(arg);
+  }
+  return out;
 }
 
-/** Options of commands that run tasks. */
-function executionOptions<T>(y: Argv<T>) {
-  return deployfileOptions(y)
-    .positional('targets', { type: 'string', array: true, describe: 'Tasks, services, or task names shared by services (default: the pipeline default)' })
-    .option('grace', { type: 'number', default: 5, describe: 'Seconds a stopped task gets between SIGTERM and SIGKILL' })
-    .option('history', { type: 'boolean', default: true, describe: 'Record the run in .stagerun/history.jsonl (--no-history: do not)' })
-    .option('history-limit', { type: 'number', default: DEFAULT_HISTORY_LIMIT, describe: 'Keep about this many runs in history' });
+/** yargs' "Unknown arguments: bogus-flag, bogusFlag" → one message naming each option once, with a suggestion. */
+function unknownArguments(message: string, known: readonly string[]): UsageError {
+  const names = message.replace(/^Unknown arguments?: /, '').split(', ');
+  // yargs lists `bogus-flag` and its camel-case twin `bogusFlag`: keep the one the user typed.
+  const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const typed = names.filter((name) => !names.some((other) => other !== name && camel(other) === name));
+  const shown = typed.map((name) => (name.length === 1 ? `-${name}` : /^\d/.test(name) ? name : `--${name}`));
+  const error = new UsageError(`unknown option${shown.length === 1 ? '' : 's'} ${shown.join(', ')}`);
+  for (const name of typed) {
+    const suggestion = closest(name, known);
+    if (suggestion) error.hints.push(`did you mean --${suggestion}?`);
+  }
+  error.hints.push('see stagerun --help');
+  return error;
 }
 
-function runOptions<T>(y: Argv<T>) {
-  return executionOptions(y)
-    .option('jobs', { alias: 'j', type: 'number', describe: 'Run at most N tasks at once (default: number of CPUs)' })
-    .option('keep-going', { alias: 'k', type: 'boolean', default: false, describe: 'After a failure, keep running tasks that do not depend on it' })
-    .option('schedule', { type: 'string', choices: ['dag', 'stages'], default: 'dag', describe: 'dag: start each task as soon as its deps are done, longest remaining chain first; stages: run stage by stage, as a staged Makefile' })
-    .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'Print the stages, deps and commands; run nothing' })
-    .option('list', { alias: 'l', type: 'boolean', default: false, describe: 'List tasks with their deps and descriptions' })
-    .option('graph', { type: 'string', describe: 'Print the graph as Graphviz DOT (default) or Mermaid (--graph mermaid)' })
-    .option('report', { type: 'string', describe: 'Write the run report (JSON) to FILE' })
-    .option('output', { type: 'string', choices: ['stream', 'grouped'], default: 'stream', describe: "stream: each line as it comes, prefixed with the task's name; grouped: each task's output in one block when it ends" })
-    .option('summary', { type: 'boolean', default: true, describe: 'Print the table of tasks at the end (--no-summary to leave it out)' })
-    .option('gantt', { type: 'boolean', default: false, describe: 'Draw a Gantt chart of the run at the end' })
-    .option('profile', { type: 'string', describe: 'Write a Chrome trace (Perfetto, chrome://tracing) of the run to FILE' })
-    .option('progress', { type: 'boolean', describe: 'Show the live status line (default: on a terminal)' });
+function optionNames(...specs: Record<string, Options>[]): string[] {
+  return [...new Set(specs.flatMap((spec) => Object.keys(spec)).concat(['help', 'version', 'no-history', 'no-summary', 'no-progress', 'no-color']))];
 }
 
-export function buildParser(args: readonly string[]) {
-  return yargs([...args])
+/** Parses `args` and runs the command they name; resolves to its exit code. */
+export async function main(args: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const known = optionNames(runSpec, compareSpec, historySpec, reportSpec);
+  const parser = yargs()
     .scriptName('stagerun')
-    .usage("Usage: $0 [targets..] [options]   or   $0 <command> [options]\n\nRuns the deployfile's tasks, at most N at once, each as soon as what it needs is done.")
-    .command(['$0 [targets..]', 'run [targets..]'], 'Run targets (the default command)', (y) => runOptions(y), async (argv) => {
-      process.exitCode = await runCommand(argv as unknown as RunArgs);
-    })
+    .usage("Usage: $0 [targets..] [options] [-- args for the target tasks]   or   $0 <command> [options]\n\nRuns the deployfile's tasks, at most N at once, each as soon as what it needs is done.")
+    .parserConfiguration({ 'populate--': true })
+    .command(
+      ['$0 [targets..]', 'run [targets..]'],
+      'Run targets (the default command)',
+      (y: Argv) => y.positional('targets', targetsPositional).options(runSpec),
+      async (argv) => {
+        exitCode = await runCommand(argv as RunArgs, io);
+      },
+    )
     .command(
       'compare [targets..]',
       'Run (or --simulate) the targets at several -j and compare makespans',
-      (y) =>
-        executionOptions(y)
-          .option('jobs', { alias: 'j', type: 'string', default: '1,2,3', describe: 'Values of N: a list (1,2,4) or a range (1..8)' })
-          .option('schedule', { type: 'string', default: 'dag', describe: "Policies to compare: dag, stages, or 'dag,stages' side by side" })
-          .option('simulate', { type: 'boolean', default: false, describe: 'Run nothing: replay the scheduler with durations from history' })
-          .option('default-duration', { type: 'number', describe: 'With --simulate: seconds for tasks that have no history (default: median of the known ones, else 1)' })
-          .option('format', { type: 'string', choices: ['table', 'json', 'csv'], default: 'table', describe: 'Output format' })
-          .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before running the targets more than once' })
+      (y: Argv) =>
+        y
+          .positional('targets', targetsPositional)
+          .options(compareSpec)
           .example('$0 compare deploy -j 1..3 --schedule dag,stages', 'Deploy six times and compare')
           .example('$0 compare deploy -j 1..8 --simulate', 'Predict from history; runs nothing'),
       async (argv) => {
-        process.exitCode = await compareCommand(argv as unknown as CompareArgs);
+        exitCode = await compareCommand(argv as CompareArgs, io);
       },
     )
     .command(
       'history [target]',
       'Recent runs, and per-task p50/p95 durations and success rates',
-      (y) =>
-        deployfileOptions(y)
-          .positional('target', { type: 'string', describe: 'Only runs of this target (or that ran this task)' })
-          .option('limit', { type: 'number', default: 10, describe: 'Runs to list' })
-          .option('format', { type: 'string', choices: ['table', 'json'], default: 'table' }),
+      (y: Argv) => y.positional('target', { type: 'string', describe: 'Only runs of this target (or that ran this task)' }).options(historySpec),
       async (argv) => {
-        process.exitCode = await historyCommand(argv as unknown as HistoryArgs);
+        exitCode = await historyCommand(argv as HistoryArgs, io);
       },
     )
     .command(
       'report',
       'Show a recorded run as a Mermaid gantt, a terminal Gantt chart, a trace, JSON or a table',
-      (y) =>
-        deployfileOptions(y)
-          .option('run', { type: 'string', describe: 'Run id (or a unique part of it); see stagerun history' })
-          .option('last', { type: 'boolean', default: false, describe: 'The latest run (the default)' })
-          .option('format', { type: 'string', choices: REPORT_FORMATS, default: 'mermaid' })
-          .example('$0 report --last --format mermaid >> summary.md', 'A Gantt chart for a pull request'),
+      (y: Argv) => y.options(reportSpec).example('$0 report --last --format mermaid >> summary.md', 'A Gantt chart for a pull request'),
       async (argv) => {
-        process.exitCode = await reportCommand(argv as unknown as ReportArgs);
+        exitCode = await reportCommand(argv as ReportArgs, io);
       },
     )
     .example('$0 deploy -j3', 'Deploy with at most 3 tasks at once')
@@ -99,25 +167,29 @@ export function buildParser(args: readonly string[]) {
     .example('$0 deploy --schedule stages -j2', 'Run stage by stage, as a staged Makefile would')
     .example('$0 deploy --gantt --profile trace.json', 'Show where the time went')
     .example('$0 compare deploy -j 1..4 --simulate', 'Which -j? Predicted from history')
+    .example('$0 migrate -- --dry', 'Pass --dry to the migrate task')
     .strict()
     .help()
     .alias('help', 'h')
     .version(false)
     .option('version', { type: 'boolean', describe: 'Show the version' })
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(110, io.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      if (error) throw error;
+      if (/^Unknown arguments?: /.test(message)) throw unknownArguments(message, known);
+      throw new UsageError(message);
     });
-}
-
-export async function main(args: readonly string[]): Promise<number> {
-  tolerateClosedStdout();
-  process.exitCode = 0;
   try {
-    await buildParser(args).parseAsync();
-    return Number(process.exitCode ?? 0);
+    let help = '';
+    await parser.parseAsync(splitGluedValues(args), {}, (_error, _argv, output) => {
+      help = output;
+    });
+    if (help) io.stdout.write(`${help}\n`);
+    return exitCode;
   } catch (error) {
-    return printFailure(error);
+    return printFailure(error, io);
   }
 }
+
+export { COMMAND_NAMES };

@@ -4,10 +4,11 @@
  * stagerun and gets a stack trace.
  */
 import path from 'node:path';
-import { StagerunError } from '../lib/errors.js';
+import { isStagerunError } from '../lib/errors.js';
+import type { CliIo } from './io.js';
 
-export function describeFailure(error: unknown, cwd = process.cwd()): { text: string; exitCode: number } {
-  if (error instanceof StagerunError) {
+export function describeFailure(error: unknown, cwd: string): { text: string; exitCode: number } {
+  if (isStagerunError(error)) {
     const file = error.file ? `${path.relative(cwd, error.file) || error.file}: ` : '';
     const lines = [`stagerun: ${file}${error.message}`, ...error.hints.map((hint) => `  ${hint}`)];
     return { text: lines.join('\n'), exitCode: error.exitCode };
@@ -19,8 +20,12 @@ export function describeFailure(error: unknown, cwd = process.cwd()): { text: st
   };
 }
 
-export function printFailure(error: unknown): number {
-  const { text, exitCode } = describeFailure(error);
-  process.stderr.write(`${text}\n`);
+export function printFailure(error: unknown, io: Pick<CliIo, 'stderr' | 'cwd'>): number {
+  const { text, exitCode } = describeFailure(error, io.cwd);
+  io.stderr.write(`${text}\n`);
   return exitCode;
+}
+
+export function warn(io: Pick<CliIo, 'stderr'>, text: string): void {
+  io.stderr.write(`stagerun: warning: ${text}\n`);
 }

@@ -8,12 +8,18 @@
 declare const __STAGERUN_VERSION__: string;
 
 const args = process.argv.slice(2);
+const beforeDashes = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
 // Anywhere on the line, as in git: `stagerun deploy --version` must not deploy.
-if (args.includes('--version')) {
+if (beforeDashes.includes('--version')) {
   process.stdout.write(`${__STAGERUN_VERSION__}\n`);
 } else {
-  const { main } = await import('./app.js');
-  const code = await main(args);
+  // `stagerun --graph | head` closes our stdout early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  const [{ main }, { processIo }] = await Promise.all([import('./app.js'), import('./io.js')]);
+  const code = await main(args, processIo());
   process.exitCode = code;
   // The command is done: a timer or socket left by a function task must not keep stagerun
   // running. Exit once what was written has been flushed.

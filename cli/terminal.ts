@@ -1,11 +1,11 @@
-/** The CLI's view of the terminal: colour depth, and the screen sinks print to. */
-import { supportsColor } from 'chalk';
+/** The CLI's view of the terminal: colour depth, width, and the screen sinks print to. */
 import type { StatusScreen } from '../lib/report/progress.js';
+import type { CliIo, OutputStream } from './io.js';
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 
-/** NO_COLOR and FORCE_COLOR win, then --color/--no-color, then: colour only on a TTY. */
-export function colorLevel(stream: NodeJS.WriteStream, flag: boolean | undefined, env = process.env): ColorLevel {
+/** NO_COLOR and FORCE_COLOR win, then --color/--no-color, then: colour only on a terminal that has it. */
+export function colorLevel(stream: OutputStream, flag: boolean | undefined, env: CliIo['env']): ColorLevel {
   if (env.NO_COLOR) return 0;
   const forced = env.FORCE_COLOR;
   if (forced !== undefined && forced !== '') {
@@ -14,48 +14,53 @@ export function colorLevel(stream: NodeJS.WriteStream, flag: boolean | undefined
     return (level >= 1 && level <= 3 ? level : 1) as ColorLevel;
   }
   if (flag === false) return 0;
-  if (flag === true) return supportsColor ? (supportsColor.level as ColorLevel) || 1 : 1;
-  if (!stream.isTTY) return 0;
-  return supportsColor ? (supportsColor.level as ColorLevel) : 0;
+  const depth = terminalDepth(env);
+  if (flag === true) return depth || 1;
+  return stream.isTTY ? depth : 0;
 }
 
-export function columns(): number {
-  return process.stdout.columns || 100;
+/** How many colours the terminal shows, from what it says of itself (as chalk's supports-color reads it). */
+function terminalDepth(env: CliIo['env']): ColorLevel {
+  if (env.TERM === 'dumb') return 0;
+  if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return 3;
+  if (/-256(color)?$/i.test(env.TERM ?? '')) return 2;
+  return 1;
+}
+
+/** A terminal that can draw a status line: a TTY that understands cursor movement. */
+export function canRedraw(stream: OutputStream, env: CliIo['env']): boolean {
+  return stream.isTTY && env.TERM !== 'dumb';
+}
+
+export function columnsOf(stream: OutputStream): number {
+  return stream.columns || 100;
 }
 
 /**
- * Lines go to stdout. On a TTY, a status line may sit below them: it is erased before each
- * line is written and drawn again after, and it is cut to the terminal's width so that it
- * never wraps (a wrapped line could not be erased whole).
+ * Lines go to `out`. On a terminal, a status line may sit below them: it is erased before
+ * each line is written and drawn again after, and it is cut to the terminal's width so
+ * that it never wraps (a wrapped line could not be erased whole). Lines for `err` (a
+ * task's stderr) step around the status line the same way.
  */
-export function stdoutScreen(): StatusScreen {
-  return screenOn(process.stdout);
-}
-
-export function screenOn(out: NodeJS.WriteStream): StatusScreen {
+export function screenOn(out: OutputStream, err: OutputStream = out, redraw = out.isTTY): StatusScreen {
   let status: string | undefined;
   const erase = '\r\u001b[2K';
+  const shared = err === out || (err.isTTY && out.isTTY);
   return {
     print(text) {
       out.write(status ? `${erase}${text}\n${status}` : `${text}\n`);
     },
+    printError(text) {
+      if (!status || !shared) return err.write(`${text}\n`);
+      out.write(erase);
+      err.write(`${text}\n`);
+      out.write(status);
+    },
     status(text) {
-      if (!out.isTTY) return;
+      if (!redraw) return;
       if (text === status) return;
       out.write(`${erase}${text ?? ''}`);
       status = text;
     },
   };
-}
-
-/** `stagerun --graph | head` closes our stdout early: that is not an error. */
-export function tolerateClosedStdout(): void {
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
-export function warn(text: string): void {
-  process.stderr.write(`stagerun: warning: ${text}\n`);
 }

@@ -4,9 +4,13 @@
  * the bound no schedule can beat, max(critical path, work / N).
  */
 import { UsageError } from './errors.js';
-import type { SchedulePolicy } from './events.js';
+import { SCHEDULE_POLICIES, type SchedulePolicy } from './events.js';
 import { bounds, type Plan } from './plan.js';
 import type { RunReport } from './report/json.js';
+import { effectiveDurations, simulate } from './simulate.js';
+
+/** The most values of N one comparison takes: each is a run (or a simulation). */
+export const MAX_JOBS_VALUES = 4096;
 
 export interface CompareRow {
   jobs: number;
@@ -30,7 +34,8 @@ export function parseJobsList(text: string): number[] {
     const range = /^(\d+)\s*\.\.\s*(\d+)$/.exec(part);
     if (range) {
       const [from, to] = [Number(range[1]), Number(range[2])];
-      if (from < 1 || to < from || to - from > 4096) throw new UsageError(`-j range '${part}' must go up from 1 or more (like 1..8)`);
+      if (from < 1 || to < from) throw new UsageError(`-j range '${part}' must go up from 1 or more (like 1..8)`);
+      if (to - from + 1 > MAX_JOBS_VALUES) throw new UsageError(`-j range '${part}' has ${to - from + 1} values; at most ${MAX_JOBS_VALUES} are compared at once`);
       for (let n = from; n <= to; n++) values.push(n);
     } else if (/^\d+$/.test(part) && Number(part) >= 1) {
       values.push(Number(part));
@@ -39,7 +44,67 @@ export function parseJobsList(text: string): number[] {
     }
   }
   if (values.length === 0) throw new UsageError(`-j needs at least one value, like 1,2,3 or 1..3 (got '${text}')`);
-  return [...new Set(values)];
+  const unique = [...new Set(values)];
+  if (unique.length > MAX_JOBS_VALUES) throw new UsageError(`-j '${text}' has ${unique.length} values; at most ${MAX_JOBS_VALUES} are compared at once`);
+  return unique;
+}
+
+/** `dag`, `stages` or `dag,stages` → the policies, each once. */
+export function parseSchedules(text: string): SchedulePolicy[] {
+  const values = text.split(',').map((item) => item.trim()).filter(Boolean);
+  for (const value of values) {
+    if (!SCHEDULE_POLICIES.includes(value as SchedulePolicy)) {
+      throw new UsageError(`--schedule takes ${SCHEDULE_POLICIES.join(', ')} or both as 'dag,stages' (got '${value}')`);
+    }
+  }
+  if (values.length === 0) throw new UsageError('--schedule needs a value: dag, stages, or dag,stages');
+  return [...new Set(values)] as SchedulePolicy[];
+}
+
+/** Every (schedule, N) pair of a comparison, in the order they run: each policy across all N. */
+export function comparisonRuns(schedules: readonly SchedulePolicy[], jobsList: readonly number[]): { schedule: SchedulePolicy; jobs: number }[] {
+  return schedules.flatMap((schedule) => jobsList.map((jobs) => ({ schedule, jobs })));
+}
+
+export interface Measured {
+  reports: RunReport[];
+  /** Set when a run did not succeed: the comparison stopped there, since later figures would not compare. */
+  stoppedAt?: { schedule: SchedulePolicy; jobs: number; status: RunReport['status'] };
+}
+
+/**
+ * Runs the targets once per (schedule, N) in turn, through `runOnce`, and stops at the
+ * first run that does not succeed: a failed deploy's makespan says nothing about N.
+ */
+export async function measureConcurrency(
+  runs: readonly { schedule: SchedulePolicy; jobs: number }[],
+  runOnce: (run: { schedule: SchedulePolicy; jobs: number }, index: number) => Promise<RunReport>,
+): Promise<Measured> {
+  const reports: RunReport[] = [];
+  for (const [index, run] of runs.entries()) {
+    const report = await runOnce(run, index);
+    reports.push(report);
+    if (!report.ok) return { reports, stoppedAt: { ...run, status: report.status } };
+  }
+  return { reports };
+}
+
+export interface Simulated {
+  reports: RunReport[];
+  /** Tasks with no recorded duration, simulated at `defaultMs`. */
+  unknown: string[];
+  defaultMs: number;
+}
+
+/** Simulates every (schedule, N) with the given durations: the figures of `compare --simulate`. */
+export function simulateConcurrency(
+  plan: Plan,
+  runs: readonly { schedule: SchedulePolicy; jobs: number }[],
+  options: { durations: ReadonlyMap<string, number>; defaultDurationMs?: number },
+): Simulated {
+  const { unknown, defaultMs } = effectiveDurations(plan, options);
+  const reports = runs.map(({ schedule, jobs }) => simulate(plan, { ...options, jobs, schedule }));
+  return { reports, unknown, defaultMs };
 }
 
 /** Measured durations of a run's tasks, as weights for the plan (goals and unstarted tasks weigh 0). */

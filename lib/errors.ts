@@ -16,12 +16,17 @@ export type ErrorCode =
   | 'E_UNKNOWN_TARGET'
   | 'E_NO_TARGET'
   | 'E_HISTORY'
-  | 'E_OUTPUT';
+  | 'E_OUTPUT'
+  | 'E_OPTION';
 
 /** Exit code for usage and deployfile errors, as the brief and most CLIs use. */
 export const EXIT_USAGE = 2;
 
+const BRAND = Symbol.for('stagerun.error');
+
 export abstract class StagerunError extends Error {
+  /** Recognised across copies of the package (a deployfile may load a second one). */
+  readonly [BRAND] = true;
   abstract readonly code: ErrorCode;
   readonly exitCode: number = EXIT_USAGE;
   /** The deployfile the error is about, when known. Set by the loader if the pipeline did not know it. */
@@ -112,8 +117,15 @@ export class DuplicateTaskError extends StagerunError {
   constructor(
     readonly task: string,
     file?: string,
+    /** What was declared twice: a task, a service, or a task and a service sharing the name. */
+    readonly kind: 'task' | 'service' | 'task and service' = 'task',
   ) {
-    super(`task '${task}' is declared twice; task names must be unique`, file);
+    super(
+      kind === 'task and service'
+        ? `'${task}' is both a task and a service; a target or dependency named '${task}' would be ambiguous, so rename one of them`
+        : `${kind} '${task}' is declared twice; ${kind} names must be unique`,
+      file,
+    );
   }
 }
 
@@ -193,6 +205,18 @@ export class OutputFileError extends StagerunError {
   }
 }
 
+/** A bad option passed to the library (`run()`, `simulate()`…), named as the library calls it. */
+export class InvalidOptionError extends StagerunError {
+  readonly code = 'E_OPTION';
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`option '${option}' ${reason} (got ${describeValue(value)})`);
+  }
+}
+
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
@@ -206,5 +230,5 @@ export function describeValue(value: unknown): string {
 }
 
 export function isStagerunError(error: unknown): error is StagerunError {
-  return error instanceof StagerunError;
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
 }

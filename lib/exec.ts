@@ -3,33 +3,93 @@
  * in-process. Each process leads its own process group so that stopping a task stops
  * everything it started: execa alone signals only the shell, and the shell's children
  * would keep running (and keep our pipes open).
+ *
+ * A task ends when its own process exits, as in make. Children it left running in the
+ * background (`server &`) do not hold it or its dependents: what they print is still
+ * shown under the task's name, and their group is ended when the run ends (`close()`).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { LineSplitter } from './lines.js';
 import type { Executor, Outcome, RunningTask, TaskIO } from './schedule.js';
 import type { PlanTask } from './plan.js';
-import type { TaskContext, TaskFunction } from './model.js';
+import { withArgs, type TaskContext, type TaskFunction } from './model.js';
+import { watchdog, type Watchdog } from './watchdog.js';
 
 type Execa = typeof import('execa').execa;
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 export interface LocalExecutorOptions {
   /** Time between the polite signal and SIGKILL when a task is stopped. Default 5000. */
   graceMs?: number;
   /** The polite signal sent to a task's process group when the run is interrupted. Default SIGTERM. */
-  stopSignal?: NodeJS.Signals;
+  stopSignal?: 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR1' | 'SIGUSR2';
   /** The environment tasks start from. Default: process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
+  /**
+   * The colour depth stagerun's own output has (0–3). Tasks' output is piped, so most tools
+   * would drop their colours: when this is above 0, tasks get FORCE_COLOR at this level
+   * (unless the environment already sets FORCE_COLOR or NO_COLOR). Default 0.
+   */
+  colorLevel?: 0 | 1 | 2 | 3;
+  /** End every task's group if stagerun dies without doing so itself. Default true. */
+  watchdog?: boolean;
 }
+
+/** After its process exits, how long a task waits for the last of its output before it ends anyway (children may hold the pipe). */
+const OUTPUT_SETTLE_MS = 50;
 
 /** Process groups still alive, killed if stagerun exits without stopping them. */
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pid, signal);
+    return true;
   } catch {
-    // ESRCH: the group is already gone.
+    return false; // ESRCH: the group is already gone.
+  }
+}
+
+/**
+ * Whether any process of the group is still running. A killed process stays a zombie until
+ * its parent reaps it, and an orphan's new parent (PID 1 in a container) may take its
+ * time: on Linux, zombies are told apart through /proc.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) > 57) continue; // not a PID
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false;
+}
+
+/** SIGTERM to the group, SIGKILL after `graceMs`; resolves once no process of it is left. */
+async function endGroup(pid: number, graceMs: number): Promise<void> {
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  let killed = false;
+  while (groupAlive(pid)) {
+    if (!killed && Date.now() >= deadline) {
+      signalGroup(pid, 'SIGKILL');
+      killed = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -43,7 +103,7 @@ function installExitHook(): void {
 }
 
 /** A plain copy of an environment: reading process.env key by key is slow, so it is done once. */
-export function copyEnv(base: NodeJS.ProcessEnv): Record<string, string> {
+export function copyEnv(base: Environment): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
   return env;
@@ -70,12 +130,18 @@ export class LocalExecutor implements Executor {
   readonly #graceMs: number;
   readonly #stopSignal: NodeJS.Signals;
   readonly #env: Readonly<Record<string, string>>;
+  readonly #watchdog: Watchdog | undefined;
+  /** Groups whose leader exited while other members may still run: ended by close(). */
+  readonly #lingering = new Map<number, () => Promise<void>>();
 
   private constructor(execa: Execa, options: LocalExecutorOptions) {
     this.#execa = execa;
     this.#graceMs = options.graceMs ?? 5000;
     this.#stopSignal = options.stopSignal ?? 'SIGTERM';
-    this.#env = copyEnv(options.env ?? process.env);
+    const env = copyEnv(options.env ?? process.env);
+    if ((options.colorLevel ?? 0) > 0 && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = String(options.colorLevel);
+    this.#env = env;
+    this.#watchdog = options.watchdog === false ? undefined : watchdog(this.#graceMs);
   }
 
   /** Async because execa is loaded only when something actually runs (its import costs about 55 ms). */
@@ -94,6 +160,14 @@ export class LocalExecutor implements Executor {
     return this.#startProcess(task, run, io);
   }
 
+  /**
+   * Ends what tasks left running in the background: SIGTERM to each such group, SIGKILL
+   * after the grace period; resolves when they are gone. Called once the run has ended.
+   */
+  async close(): Promise<void> {
+    await Promise.all([...this.#lingering.values()].map((end) => end()));
+  }
+
   #startProcess(task: PlanTask, run: string | readonly string[], io: TaskIO): RunningTask {
     installExitHook();
     const common = {
@@ -108,35 +182,74 @@ export class LocalExecutor implements Executor {
     } as const;
     const subprocess =
       typeof run === 'string'
-        ? this.#execa(run, { ...common, shell: true })
-        : this.#execa(run[0]!, run.slice(1), common);
+        ? this.#execa(withArgs(run, task.args), { ...common, shell: true })
+        : this.#execa(run[0]!, [...run.slice(1), ...task.args], common);
     const pid = subprocess.pid;
-    if (pid !== undefined) liveGroups.add(pid);
+    if (pid !== undefined) {
+      liveGroups.add(pid);
+      this.#watchdog?.watch(pid);
+    }
     const out = new LineSplitter((line) => io.output('stdout', line));
     const err = new LineSplitter((line) => io.output('stderr', line));
     subprocess.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
     subprocess.stderr?.on('data', (chunk: Buffer) => err.write(chunk));
+
     let killTimer: NodeJS.Timeout | undefined;
     let stopped = false;
+    let exited: Outcome | undefined;
+    let ended = false;
+    const endTask = () => {
+      if (ended || !exited) return;
+      ended = true;
+      io.end(exited);
+    };
+    const forgetGroup = () => {
+      if (pid === undefined) return;
+      liveGroups.delete(pid);
+      this.#watchdog?.forget(pid);
+      this.#lingering.delete(pid);
+    };
+    /** The leader is gone; anything left in its group (a `server &`) is ended when the run ends. */
+    const leaveToClose = () => {
+      if (pid === undefined || this.#lingering.has(pid)) return;
+      if (!groupAlive(pid)) return forgetGroup();
+      this.#lingering.set(pid, () => endGroup(pid, this.#graceMs).then(forgetGroup));
+    };
+    // The pipes close when every process holding them has exited or let go of them.
+    subprocess.on('close', () => {
+      clearTimeout(killTimer);
+      out.end();
+      err.end();
+      if (stopped || pid === undefined) forgetGroup();
+      else leaveToClose();
+      endTask();
+    });
+    subprocess.on('exit', (code, signal) => {
+      exited = {
+        exitCode: code,
+        signal,
+        error: signal ? (stopped ? 'stopped' : `killed by ${signal}`) : null,
+      };
+      // Output the process wrote just before it exited may still be in the pipe: give it a
+      // moment, then end the task even if a background child still holds the pipe.
+      setTimeout(() => {
+        if (ended) return;
+        if (!stopped) leaveToClose();
+        endTask();
+      }, OUTPUT_SETTLE_MS).unref();
+    });
     subprocess.then(
       (result) => {
-        if (pid !== undefined) liveGroups.delete(pid);
-        clearTimeout(killTimer);
-        out.end();
-        err.end();
-        const outcome: Outcome =
-          result.exitCode === undefined && !result.signal
-            ? { exitCode: null, error: spawnFailure(result, typeof run === 'string' ? run : run[0]!) }
-            : {
-                exitCode: result.exitCode ?? null,
-                signal: result.signal ?? null,
-                error: result.signal ? (stopped ? 'stopped' : `killed by ${result.signal}`) : null,
-              };
-        io.end(outcome);
+        if (exited) return;
+        // It never ran: execa resolves without an exit code when the command could not start.
+        forgetGroup();
+        exited = { exitCode: null, error: spawnFailure(result, typeof run === 'string' ? run : run[0]!) };
+        endTask();
       },
       (error: unknown) => {
-        if (pid !== undefined) liveGroups.delete(pid);
-        io.end({ exitCode: null, error: String((error as Error)?.message ?? error) });
+        forgetGroup();
+        exited ??= { exitCode: null, error: String((error as Error)?.message ?? error) };
+        endTask();
       },
     );
     return {
@@ -161,6 +274,7 @@ export class LocalExecutor implements Executor {
       cwd: task.cwd,
       env: taskEnv(this.#env, task),
       signal: controller.signal,
+      args: task.args,
       log: (...parts) => {
         for (const line of format(...parts).split('\n')) io.output('stdout', line);
       },

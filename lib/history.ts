@@ -8,18 +8,30 @@
  * - trimming writes a temp file and renames it over the history, so a reader sees the
  *   old file or the new one, never half of one;
  * - a lock left by a killed process is taken over once its PID is gone.
+ *
+ * Never in the way: a history that cannot be read (a directory, no permission) is an
+ * empty one with a warning, and a run reads only as much of it as it needs: the recent
+ * runs of the tasks it plans, read from the end of the file.
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { HistoryError } from './errors.js';
+import type { RunEvent, Sink } from './events.js';
+import { createReportSink, type RunReport } from './report/json.js';
 import { ensureStateDir, stateDirOf } from './state.js';
-import type { RunReport } from './report/json.js';
+import { median } from './stats.js';
 
 export const DEFAULT_HISTORY_LIMIT = 200;
+/** Successful runs of a task that its expected duration is the median of. */
+export const DURATION_SAMPLES = 10;
+/** How far back a run looks for those samples, in runs (a task that never succeeds must not make it read everything). */
+const DURATION_LOOKBACK_RUNS = 50;
 const LOCK_WAIT_MS = 5000;
 const STALE_LOCK_MS = 30_000;
 
 export interface HistoryWarning {
   file: string;
+  /** 1-based; 0 when the warning is about the whole file. */
   line: number;
   reason: string;
 }
@@ -43,33 +55,145 @@ function isReport(value: unknown): value is RunReport {
   );
 }
 
-/** Parses history text: valid records in file order; damaged lines reported and skipped. */
-export function parseHistory(text: string, file: string, onWarning?: WarningHandler): { runs: RunReport[]; lines: string[] } {
-  const runs: RunReport[] = [];
-  const lines: string[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let reason: string;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (isReport(value)) {
-        runs.push(value);
-        lines.push(line);
-        return;
-      }
-      reason = 'not a run record';
-    } catch (error) {
-      reason = (error as Error).message;
-    }
-    onWarning?.({ file, line: index + 1, reason });
-  });
-  return { runs, lines };
+/** One line of history: a run, or the reason it is not one. */
+function parseLine(line: string): RunReport | string {
+  try {
+    const value: unknown = JSON.parse(line);
+    return isReport(value) ? value : 'not a run record';
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
-/** Every readable run, oldest first. A missing file is an empty history. */
+/** Parses history text: valid records in file order; damaged lines reported and skipped. */
+export function parseHistory(text: string, file: string, onWarning?: WarningHandler): RunReport[] {
+  const runs: RunReport[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    const parsed = parseLine(line);
+    if (typeof parsed === 'string') onWarning?.({ file, line: index + 1, reason: parsed });
+    else runs.push(parsed);
+  });
+  return runs;
+}
+
+/** The file's text; undefined (with a warning) when it exists but cannot be read. */
+function readText(file: string, onWarning?: WarningHandler): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') onWarning?.({ file, line: 0, reason: unreadable(error) });
+    return undefined;
+  }
+}
+
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'it is a directory, not a file; history is ignored until it is moved away';
+  if (code === 'EACCES' || code === 'EPERM') return 'no permission to read it; history is ignored';
+  return `cannot be read (${(error as Error).message}); history is ignored`;
+}
+
+/** Every readable run, oldest first. A missing or unreadable file is an empty history. */
 export function readHistory(file: string, onWarning?: WarningHandler): RunReport[] {
-  if (!existsSync(file)) return [];
-  return parseHistory(readFileSync(file, 'utf8'), file, onWarning).runs;
+  const text = readText(file, onWarning);
+  return text === undefined ? [] : parseHistory(text, file, onWarning);
+}
+
+/**
+ * The file's lines from the last backwards, with the byte offset each starts at, read a
+ * block at a time: what a run needs is at the end, and a history of large runs can be
+ * tens of megabytes.
+ */
+export function* linesFromEnd(file: string, blockSize = 1 << 16): Generator<{ text: string; offset: number }> {
+  const fd = openSync(file, 'r');
+  try {
+    let position = fstatSync(fd).size;
+    let carry: Buffer = Buffer.alloc(0);
+    while (position > 0) {
+      const size = Math.min(blockSize, position);
+      position -= size;
+      const block = Buffer.alloc(size);
+      readSync(fd, block, 0, size, position);
+      const data = carry.length > 0 ? Buffer.concat([block, carry]) : block;
+      let end = data.length;
+      for (let newline = data.lastIndexOf(0x0a, end - 1); newline !== -1; newline = end > 0 ? data.lastIndexOf(0x0a, end - 1) : -1) {
+        if (newline + 1 < end) yield { text: data.toString('utf8', newline + 1, end), offset: position + newline + 1 };
+        end = newline;
+      }
+      carry = data.subarray(0, end);
+    }
+    if (carry.length > 0) yield { text: carry.toString('utf8'), offset: 0 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The 1-based line number of the line that starts at byte `offset` (read only when a warning needs it). */
+function lineNumberAt(file: string, offset: number): number {
+  const fd = openSync(file, 'r');
+  try {
+    const prefix = Buffer.alloc(offset);
+    readSync(fd, prefix, 0, offset, 0);
+    let count = 1;
+    for (let i = prefix.indexOf(0x0a); i !== -1; i = prefix.indexOf(0x0a, i + 1)) count++;
+    return count;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Each task's expected duration: the median of its last successful durations, over the
+ * most recent real runs of `deployfile` that ran it. Only the tasks in `wanted` (all,
+ * when absent) are looked for; reading stops once each has its samples.
+ */
+export function recentDurations(
+  file: string,
+  options: { wanted?: ReadonlySet<string>; deployfile?: string; onWarning?: WarningHandler } = {},
+): RecentDurations {
+  const samples = new Map<string, number[]>();
+  const { wanted } = options;
+  let complete = 0;
+  let runs = 0;
+  try {
+    if (!existsSync(file)) return { durations: new Map(), runs: 0 };
+    for (const { text, offset } of linesFromEnd(file)) {
+      if (text.trim() === '') continue;
+      const run = parseLine(text);
+      if (typeof run === 'string') {
+        options.onWarning?.({ file, line: lineNumberAt(file, offset), reason: run });
+        continue;
+      }
+      if (!isOwnRun(run, options.deployfile)) continue;
+      for (const task of run.tasks) {
+        if (task.status !== 'ok' || task.durationMs === null || !task.command) continue;
+        if (wanted && !wanted.has(task.name)) continue;
+        let list = samples.get(task.name);
+        if (!list) samples.set(task.name, (list = []));
+        if (list.length < DURATION_SAMPLES && list.push(task.durationMs) === DURATION_SAMPLES) complete++;
+      }
+      if (++runs >= DURATION_LOOKBACK_RUNS || (wanted && complete === wanted.size)) break;
+    }
+  } catch (error) {
+    options.onWarning?.({ file, line: 0, reason: unreadable(error) });
+  }
+  return { durations: new Map([...samples].map(([name, list]) => [name, median(list)])), runs };
+}
+
+export interface RecentDurations {
+  /** Task name → median duration of its last successful runs, ms. */
+  durations: Map<string, number>;
+  /** How many recorded runs were read to find them. */
+  runs: number;
+}
+
+/** Real runs only, and only those of this deployfile (history may be shared by several in one directory). */
+export function isOwnRun(run: RunReport, deployfile?: string): boolean {
+  if (run.simulated) return false;
+  if (!deployfile || !run.deployfile) return true;
+  return path.basename(run.deployfile) === path.basename(deployfile);
 }
 
 function sleep(ms: number): void {
@@ -134,34 +258,115 @@ function endsWithNewline(fd: number): boolean {
 export interface AppendOptions {
   /** Keep at most about this many runs (trimmed in batches of a tenth). Default 200. */
   limit?: number;
-  onWarning?: WarningHandler;
 }
 
-/** Appends one run; trims the oldest runs once there are a tenth more than `limit`. */
+/** Appends one run; trims the oldest runs once there are a tenth more than `limit`. Throws HistoryError if it cannot. */
 export function appendHistory(file: string, report: RunReport, options: AppendOptions = {}): void {
   const limit = options.limit ?? DEFAULT_HISTORY_LIMIT;
-  ensureStateDir(path.dirname(file));
-  const record = Buffer.from(`${JSON.stringify(report)}\n`);
-  withLock(file, (locked) => {
-    const fd = openSync(file, 'a+');
-    try {
-      const data = endsWithNewline(fd) ? record : Buffer.concat([Buffer.from('\n'), record]);
-      let written = 0;
-      while (written < data.length) written += writeSync(fd, data, written);
-    } finally {
-      closeSync(fd);
-    }
-    if (locked) trim(file, limit, options.onWarning);
-  });
+  try {
+    ensureStateDir(path.dirname(file));
+    const record = Buffer.from(`${JSON.stringify(report)}\n`);
+    withLock(file, (locked) => {
+      const fd = openSync(file, 'a+');
+      try {
+        const data = endsWithNewline(fd) ? record : Buffer.concat([Buffer.from('\n'), record]);
+        let written = 0;
+        while (written < data.length) written += writeSync(fd, data, written);
+      } finally {
+        closeSync(fd);
+      }
+      if (locked) trim(file, limit);
+    });
+  } catch (error) {
+    throw new HistoryError(`cannot record the run in ${file}: ${describeWriteError(error)}`);
+  }
 }
 
-function trim(file: string, limit: number, onWarning?: WarningHandler): void {
-  const text = readFileSync(file, 'utf8');
+function describeWriteError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'it is a directory, not a file';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'no permission to write there';
+  return (error as Error).message;
+}
+
+/**
+ * Keeps the newest `limit` lines once there are a tenth more. Lines are counted and cut,
+ * not parsed: trimming a history of large runs must not cost a parse of all of it.
+ */
+function trim(file: string, limit: number): void {
+  const data = readFileSync(file);
   let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, i + 1)) count++;
   if (count <= limit + Math.max(1, Math.floor(limit / 10))) return;
-  const { lines } = parseHistory(text, file, onWarning);
+  let cut = 0;
+  for (let drop = count - limit; drop > 0; drop--) cut = data.indexOf(0x0a, cut) + 1;
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, lines.slice(-limit).map((line) => `${line}\n`).join(''));
+  writeFileSync(temp, data.subarray(cut));
   renameSync(temp, file);
+}
+
+/** The run with this id, or the only one whose id contains it (ids are long). */
+export function findRun(runs: readonly RunReport[], id: string): RunReport {
+  const exact = runs.find((run) => run.id === id);
+  if (exact) return exact;
+  const matches = runs.filter((run) => run.id.includes(id));
+  if (matches.length === 1) return matches[0]!;
+  const recent = runs.slice(-5).map((run) => run.id).reverse();
+  const error = new HistoryError(
+    matches.length === 0 ? `no recorded run has the id '${id}'` : `'${id}' matches ${matches.length} runs; give more of the id`,
+  );
+  error.hints.push(`latest runs: ${recent.join(', ') || '(none)'}; see stagerun history`);
+  throw error;
+}
+
+/** Runs of `target`, or runs that ran the task `target`. */
+export function runsOf(runs: readonly RunReport[], target: string | undefined): RunReport[] {
+  if (!target) return [...runs];
+  return runs.filter((run) => run.targets.includes(target) || run.tasks.some((task) => task.name === target));
+}
+
+export interface HistoryOptions {
+  /** Damaged lines and unreadable files: reported, never thrown. */
+  onWarning?: WarningHandler;
+  /** A run that could not be recorded: reported, never thrown (the run's own result stands). */
+  onError?: (error: Error) => void;
+}
+
+/** A deployfile's history, as commands use it. */
+export interface History {
+  readonly file: string;
+  /** Real runs of this deployfile, oldest first; damaged lines are reported once. */
+  runs(): RunReport[];
+  /** Median duration of each task (of `wanted`, or all) over its last successful runs; reads only recent runs. */
+  durations(wanted?: Iterable<string>): RecentDurations;
+  /** A sink that records the finished run here, reporting (not throwing) if it cannot. */
+  recorder(limit?: number): Sink;
+}
+
+export function openHistory(deployfile: string, options: HistoryOptions = {}): History {
+  const file = historyFile(deployfile);
+  let cached: RunReport[] | undefined;
+  const runs = () => (cached ??= readHistory(file, options.onWarning).filter((run) => isOwnRun(run, deployfile)));
+  return {
+    file,
+    runs,
+    durations: (wanted) =>
+      recentDurations(file, { wanted: wanted ? new Set(wanted) : undefined, deployfile, onWarning: options.onWarning }),
+    recorder: (limit) => recordTo(file, { limit, onError: options.onError }),
+  };
+}
+
+/** The history sink: appends the finished run's report to `file`. */
+export function recordTo(file: string, options: AppendOptions & { onError?: (error: Error) => void } = {}): Sink {
+  const collector = createReportSink();
+  return (event: RunEvent) => {
+    collector.sink(event);
+    if (event.type !== 'run-end') return;
+    try {
+      appendHistory(file, collector.report(), options);
+    } catch (error) {
+      if (!options.onError) throw error;
+      options.onError(error as Error);
+    }
+  };
 }

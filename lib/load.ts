@@ -1,20 +1,38 @@
 /**
  * Finding and loading the deployfile. Node 20 cannot import TypeScript, so a `.ts`
  * deployfile is bundled by esbuild (packages left external) into a temporary `.mjs`
- * beside it and imported from there. esbuild was chosen over tsx and jiti: it was the
+ * inside `.stagerun/` beside it, so that its package imports resolve as the deployfile's
+ * would, and imported from there. esbuild was chosen over tsx and jiti: it was the
  * fastest cold (see docs/performance.md), it keeps one copy of `stagerun` in memory,
- * and it reports syntax errors with file, line and column.
+ * and it reports syntax errors with file, line and column. A `.js` deployfile goes the
+ * same way, so that it loads as an ES module whatever the package's `type`.
+ *
+ * Two cases need the bundle's imports resolved as if from the deployfile itself: a
+ * read-only project (the bundle then goes to the system's temp directory) and an
+ * `import()` of a computed path (`import('./lib/' + name)`, which esbuild cannot bundle).
+ * A small module resolve hook does that; it costs about 25 ms, so it is only installed then.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { ensureStateDir, stateDirOf } from './state.js';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { register } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { DeployfileLoadError, DeployfileNotFoundError, NotAPipelineError, StagerunError, describeValue, sourceLines, type SourceLocation } from './errors.js';
+import {
+  DeployfileLoadError,
+  DeployfileNotFoundError,
+  NotAPipelineError,
+  describeValue,
+  isStagerunError,
+  sourceLines,
+  type SourceLocation,
+} from './errors.js';
 import { isPipeline, type Pipeline } from './model.js';
+import { ensureStateDir, stateDirOf } from './state.js';
 
 export const DEPLOYFILE_NAMES = ['deployfile.ts', 'deployfile.mts', 'deployfile.js', 'deployfile.mjs'] as const;
-const TYPESCRIPT = /\.[cm]?tsx?$/;
+/** Loaded through esbuild: TypeScript, and `.js` (which may be ESM in a CommonJS package). */
+const BUNDLED = /\.(?:[cm]?tsx?|jsx?)$/;
 
 /** The explicit file (or the deployfile in an explicit directory), or the first deployfile found from `from` upwards. */
 export function findDeployfile(from: string, explicit?: string): string {
@@ -35,29 +53,41 @@ export function findDeployfile(from: string, explicit?: string): string {
   }
 }
 
-// The package's own entry, so that a bundled deployfile shares this copy of stagerun.
-const selfEntry = fileURLToPath(new URL('./index.js', import.meta.url));
+// The package's own entry, so that a bundled deployfile shares this copy of stagerun
+// (index.js when built; index.ts when the sources run under a TypeScript loader, as in tests).
+const selfEntry = ['./index.js', './index.ts'].map((entry) => fileURLToPath(new URL(entry, import.meta.url))).find((file) => existsSync(file));
 
 /** First stack frame inside the deployfile's own sources (not node_modules, not node:). */
-function locationFromStack(error: unknown, file: string): SourceLocation | undefined {
+export function locationFromStack(error: unknown, file: string): SourceLocation | undefined {
   const stack = error instanceof Error ? (error.stack ?? '') : '';
   const dir = path.dirname(file);
   for (const match of stack.matchAll(/(?:file:\/\/)?(\/[^\s()]+?):(\d+):(\d+)/g)) {
     const frameFile = match[1]!;
     if (frameFile.includes('/node_modules/') || !frameFile.startsWith(dir) || frameFile.includes('/.stagerun/')) continue;
     const line = Number(match[2]);
-    const lineText = readFileSync(frameFile, 'utf8').split('\n')[line - 1];
-    return { file: frameFile, line, column: Number(match[3]) - 1, lineText };
+    let lineText: string | undefined;
+    try {
+      lineText = readFileSync(frameFile, 'utf8').split('\n')[line - 1];
+    } catch {
+      continue;
+    }
+    // Line 1 of a bundled file starts with the import.meta header: its columns are shifted by it.
+    const column = Number(match[3]) - 1 - (line === 1 ? metaHeader(frameFile).length : 0);
+    return { file: frameFile, line, column: Math.max(0, column), lineText };
   }
   return undefined;
 }
 
-async function bundle(file: string, outfile: string): Promise<string> {
+function relative(cwd: string, file: string): string {
+  return path.relative(cwd, file) || file;
+}
+
+async function bundle(file: string, outfile: string, cwd: string): Promise<string> {
   const esbuild = await import('esbuild');
   const shim = {
     name: 'stagerun-deployfile',
     setup(build: import('esbuild').PluginBuild) {
-      if (existsSync(selfEntry)) {
+      if (selfEntry) {
         build.onResolve({ filter: /^stagerun$/ }, () => ({ path: pathToFileURL(selfEntry).href, external: true }));
       }
       // Give each bundled module its own import.meta.url/dirname/filename, not the temp file's.
@@ -102,7 +132,7 @@ async function bundle(file: string, outfile: string): Promise<string> {
       const shift = where.line === 1 && where.lineText.startsWith('const __stagerun') ? metaHeader(source).length : 0;
       location = { file: source, line: where.line, column: where.column - shift, lineText: where.lineText.slice(shift) };
     }
-    const at = location ? ` at ${path.relative(process.cwd(), location.file) || location.file}:${location.line}:${location.column + 1}` : '';
+    const at = location ? ` at ${relative(cwd, location.file)}:${location.line}:${location.column + 1}` : '';
     throw new DeployfileLoadError(file, `${first.text}${at}`, location);
   }
 }
@@ -116,24 +146,86 @@ function metaHeader(file: string): string {
   );
 }
 
-/** A path for the bundled deployfile inside the project, so that its package imports resolve. */
-async function tempModulePath(file: string): Promise<string> {
-  let dir: string;
+const BUNDLE_NAME = /^deployfile-(\d+)-[0-9a-f]+\.mjs$/;
+
+function processAlive(pid: number): boolean {
   try {
-    dir = path.join(ensureStateDir(stateDirOf(file)), 'tmp');
-    mkdirSync(dir, { recursive: true });
-  } catch {
-    // A read-only checkout: package imports may then only resolve to stagerun itself.
-    dir = path.join((await import('node:os')).tmpdir(), 'stagerun');
-    mkdirSync(dir, { recursive: true });
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return path.join(dir, `deployfile-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
 }
 
-async function importTypeScript(file: string): Promise<unknown> {
-  const temp = await tempModulePath(file);
-  writeFileSync(temp, await bundle(file, temp));
+/** Bundles left by a load that was killed before it could remove its own. */
+function removeStaleBundles(dir: string): void {
+  let names: string[];
   try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(BUNDLE_NAME.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Where the bundle goes: inside the project (`.stagerun/tmp`) where it can be written, so
+ * that its package imports resolve as the deployfile's; else the system's temp directory.
+ * A file is created there now, so that the choice is known before bundling (source maps
+ * are relative to it).
+ */
+function bundlePath(file: string): { temp: string; inProject: boolean } {
+  const name = `deployfile-${process.pid}-${randomBytes(4).toString('hex')}.mjs`;
+  const candidates: [string, boolean][] = [
+    [path.join(stateDirOf(file), 'tmp'), true],
+    [path.join(tmpdir(), 'stagerun'), false],
+  ];
+  let lastError: unknown;
+  for (const [dir, inProject] of candidates) {
+    const temp = path.join(dir, name);
+    try {
+      if (inProject) ensureStateDir(stateDirOf(file));
+      mkdirSync(dir, { recursive: true });
+      removeStaleBundles(dir);
+      writeFileSync(temp, '', { flag: 'wx' });
+      return { temp, inProject };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new DeployfileLoadError(file, `cannot write the bundled deployfile anywhere: ${(lastError as Error).message}`);
+}
+
+// Resolves what a temporary bundle imports as the deployfile itself would.
+const RESOLVE_HOOK = `
+const redirects = new Map();
+export function initialize(data) { redirects.set(data.bundle, data.deployfile); }
+export async function resolve(specifier, context, next) {
+  const deployfile = context.parentURL && redirects.get(context.parentURL);
+  if (deployfile && !/^(node:|data:|file:)/.test(specifier)) {
+    if (/^\\.\\.?\\//.test(specifier)) return next(new URL(specifier, deployfile).href, context);
+    return next(specifier, { ...context, parentURL: deployfile });
+  }
+  return next(specifier, context);
+}`;
+
+/** `import(x)` with anything but a literal: esbuild leaves it as is, to resolve from wherever the bundle is. */
+const COMPUTED_IMPORT = /\bimport\s*\(\s*[^'"`\s)]/;
+
+async function importBundled(file: string, cwd: string): Promise<unknown> {
+  const { temp, inProject } = bundlePath(file);
+  try {
+    const text = await bundle(file, temp, cwd);
+    writeFileSync(temp, text);
+    if (!inProject || COMPUTED_IMPORT.test(text)) {
+      // register() runs the hook's initialize before it returns: the mapping is in place.
+      register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, {
+        data: { bundle: pathToFileURL(temp).href, deployfile: pathToFileURL(file).href },
+      });
+    }
     return await import(pathToFileURL(temp).href);
   } finally {
     rmSync(temp, { force: true });
@@ -141,30 +233,29 @@ async function importTypeScript(file: string): Promise<unknown> {
 }
 
 /** Loads the deployfile and returns its pipeline, with `source` and `root` set. */
-export async function loadDeployfile(file: string): Promise<Pipeline> {
-  const absolute = path.resolve(file);
+export async function loadDeployfile(file: string, options: { cwd?: string } = {}): Promise<Pipeline> {
+  const cwd = options.cwd ?? process.cwd();
+  const absolute = path.resolve(cwd, file);
   let module: { default?: unknown };
   try {
-    if (TYPESCRIPT.test(absolute)) {
+    if (BUNDLED.test(absolute)) {
       process.setSourceMapsEnabled(true);
-      module = (await importTypeScript(absolute)) as { default?: unknown };
+      module = (await importBundled(absolute, cwd)) as { default?: unknown };
     } else {
       module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
     }
   } catch (error) {
-    if (error instanceof StagerunError) {
+    if (isStagerunError(error)) {
       // A declaration mistake (bad option, duplicate name): point at the line that made it,
       // which may be in a file the deployfile imports.
-      const location = locationFromStack(error, absolute);
-      error.file ??= location?.file ?? absolute;
-      if (location) error.hints.push(...sourceLines(location, false));
+      if (error.file === undefined || error.file === absolute) {
+        const location = locationFromStack(error, absolute);
+        error.file ??= location?.file ?? absolute;
+        if (location && error.hints.length === 0) error.hints.push(...sourceLines(location, false));
+      }
       throw error;
     }
-    const location = locationFromStack(error, absolute);
-    const name = error instanceof Error ? error.name : 'Error';
-    const message = error instanceof Error ? error.message : describeValue(error);
-    const where = location ? ` at ${path.relative(process.cwd(), location.file) || location.file}:${location.line}` : '';
-    throw new DeployfileLoadError(absolute, `${name}: ${message}${where}`, location);
+    throw loadFailure(error, absolute, cwd);
   }
   const exported = module.default;
   if (!isPipeline(exported)) {
@@ -173,4 +264,17 @@ export async function loadDeployfile(file: string): Promise<Pipeline> {
   exported.source = absolute;
   exported.root ??= path.dirname(absolute);
   return exported;
+}
+
+/** An exception while the deployfile ran: its message, and the line of the deployfile it came from. */
+function loadFailure(error: unknown, file: string, cwd: string): DeployfileLoadError {
+  const location = locationFromStack(error, file);
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : describeValue(error);
+  const where = location ? ` at ${relative(cwd, location.file)}:${location.line}` : '';
+  const failure = new DeployfileLoadError(file, `${name}: ${message}${where}`, location);
+  if (/Dynamic require of |require is not defined|module is not defined|exports is not defined/.test(message)) {
+    failure.hints.push("a deployfile is an ES module: write `import { pipeline } from 'stagerun';` and `export default p;` (not require/module.exports)");
+  }
+  return failure;
 }

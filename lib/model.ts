@@ -8,6 +8,20 @@ import { closest } from './suggest.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
+/** The part of an AbortSignal stagerun relies on. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
+ * The platform's AbortSignal where its types are loaded (Node's or the DOM's, so that it can
+ * be passed to `fetch`), else the part stagerun relies on: a deployfile type-checks without
+ * @types/node.
+ */
+export type Signal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
+
 /** What a function task receives. */
 export interface TaskContext {
   /** The task's full name, e.g. `service_d:deploy`. */
@@ -17,9 +31,11 @@ export interface TaskContext {
   /** The environment the task would give a process: the run's, the service's and the task's. */
   readonly env: Readonly<Record<string, string>>;
   /** Aborted when the run is interrupted (Ctrl-C) or stopped; stop your work when it fires. */
-  readonly signal: AbortSignal;
+  readonly signal: Signal;
   /** Writes a line of output under the task's name. */
   log(...parts: unknown[]): void;
+  /** Words given after `--` on the command line, when this task is one the targets name; otherwise empty. */
+  readonly args: readonly string[];
 }
 
 export type TaskFunction = (context: TaskContext) => unknown;
@@ -313,7 +329,7 @@ export class Pipeline {
       }
       const existing = this.#services.get(added.name);
       if (existing === added) continue;
-      if (existing) throw new DuplicateTaskError(added.name, this.source);
+      if (existing) throw new DuplicateTaskError(added.name, this.source, 'service');
       this.#services.set(added.name, added);
       this.#entries.push(added);
     }
@@ -371,10 +387,20 @@ export function isService(value: unknown): value is Service {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[REF] === 'service';
 }
 
-/** How a command is shown in `--dry-run`, `--list` and failure messages. */
-export function describeCommand(run: Command | undefined): string {
+/** A word as /bin/sh reads it back: bare when it is safe, in single quotes otherwise. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A shell command with extra words appended, each quoted (as `npm run x -- args` does). */
+export function withArgs(command: string, args: readonly string[]): string {
+  return args.length === 0 ? command : `${command} ${args.map(shellQuote).join(' ')}`;
+}
+
+/** How a command is shown in `--dry-run`, `--list` and failure messages; `args` are the words from after `--`. */
+export function describeCommand(run: Command | undefined, args: readonly string[] = []): string {
   if (run === undefined) return '(no command: a goal)';
-  if (typeof run === 'string') return run;
-  if (typeof run === 'function') return `[function${run.name ? ` ${run.name}` : ''}]`;
-  return run.map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, `'\\''`)}'`)).join(' ');
+  if (typeof run === 'string') return withArgs(run, args);
+  if (typeof run === 'function') return `[function${run.name ? ` ${run.name}` : ''}]${args.length > 0 ? ` with args ${args.map(shellQuote).join(' ')}` : ''}`;
+  return [...run, ...args].map(shellQuote).join(' ');
 }

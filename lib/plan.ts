@@ -3,6 +3,7 @@
  * Pure: the same plan drives real runs, simulations and `--dry-run`.
  */
 import { assertAcyclic, buildGraph, closure, stagesOf, type TaskGraph } from './graph.js';
+import { UsageError } from './errors.js';
 import { isPipeline, type Pipeline } from './model.js';
 import { resolvePipeline, resolveTargets, type ResolvedPipeline, type ResolvedTask } from './resolve.js';
 
@@ -13,6 +14,13 @@ export interface PlanTask extends ResolvedTask {
   readonly stage: number;
   readonly depIds: readonly number[];
   readonly dependentIds: readonly number[];
+  /** Words from after `--` on the command line: given to the target tasks, empty for the rest. */
+  readonly args: readonly string[];
+}
+
+export interface PlanOptions {
+  /** Extra arguments for the tasks the targets name (not their dependencies): appended to their commands. */
+  args?: readonly string[];
 }
 
 export interface Plan {
@@ -45,8 +53,16 @@ export function toPlan(source: Pipeline | Plan, targets: readonly string[] = [],
   return isPipeline(source) ? createPlan(validatePipeline(source, root), targets) : source;
 }
 
-export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[] = []): Plan {
+export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[] = [], options: PlanOptions = {}): Plan {
   const targetTasks = resolveTargets(pipeline, targets);
+  const args = options.args ?? [];
+  const receivers = new Set(args.length > 0 ? targetTasks.filter((name) => pipeline.byName.get(name)!.run !== undefined) : []);
+  if (args.length > 0 && receivers.size === 0) {
+    const error = new UsageError(`the words after '--' (${args.join(' ')}) have no task to go to: ${targetTasks.join(', ')} ${targetTasks.length === 1 ? 'is a goal' : 'are goals'} without a command`);
+    error.hints.push('name the task that should receive them, e.g. stagerun service_a:deploy -- --verbose');
+    throw error;
+  }
+  const none: readonly string[] = [];
   const selected = closure(pipeline, targetTasks);
   const chosen = pipeline.tasks.filter((task) => selected.has(task.name));
   const whole = chosen.length === pipeline.tasks.length ? validatedGraphs.get(pipeline) : undefined;
@@ -72,6 +88,7 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
       stage: stageOf.get(task.name)!,
       depIds,
       dependentIds: dependents[id]!,
+      args: receivers.has(task.name) ? args : none,
     };
   });
   const byName = new Map(tasks.map((task) => [task.name, task]));

@@ -52,15 +52,21 @@ export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? proc
     byDefinition.set(definition.name, definition);
   }
   const services = new Map<string, string[]>();
-  for (const name of pipeline.services.keys()) services.set(name, []);
+  for (const name of pipeline.services.keys()) {
+    // A top-level task named like a service would silently hide it as a target and a dependency.
+    if (byDefinition.has(name)) throw new DuplicateTaskError(name, source, 'task and service');
+    services.set(name, []);
+  }
   for (const definition of definitions) {
     if (definition.service) services.get(definition.service.name)?.push(definition.name);
   }
 
   const unknown = (task: string, dependency: string, local?: Service): UnknownDependencyError => {
-    const candidates = [...byDefinition.keys(), ...services.keys()];
-    if (local) candidates.push(...(services.get(local.name) ?? []).map((name) => name.slice(local.name.length + 1)));
-    return new UnknownDependencyError(task, dependency, closest(dependency, candidates), source);
+    // Inside a service, a plain name means the service's own task first: so do suggestions.
+    const own = local ? (services.get(local.name) ?? []) : [];
+    const ownGuess = own.length > 0 ? closest(dependency, own.map((name) => name.slice(local!.name.length + 1))) : undefined;
+    const suggestion = ownGuess !== undefined ? `${local!.name}:${ownGuess}` : closest(dependency, [...byDefinition.keys(), ...services.keys()]);
+    return new UnknownDependencyError(task, dependency, suggestion, source);
   };
 
   const expand = (task: TaskDefinition, dependency: Dependency, into: Set<string>): void => {

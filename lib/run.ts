@@ -6,10 +6,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { realClock, type Clock } from './clock.js';
-import { InvalidTaskError, UsageError } from './errors.js';
+import { InvalidOptionError, InvalidTaskError } from './errors.js';
 import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from './events.js';
 import { LocalExecutor } from './exec.js';
-import type { Pipeline } from './model.js';
+import type { Pipeline, Signal } from './model.js';
 import { taskWeights, toPlan, type Plan } from './plan.js';
 import { createReportSink, type RunReport } from './report/json.js';
 import { startSchedule, type Executor } from './schedule.js';
@@ -28,11 +28,13 @@ export interface RunOptions {
   /** Extra event sinks (terminal output, history, traces). */
   sinks?: readonly Sink[];
   /** Aborting it interrupts the run: nothing new starts and running tasks are stopped. */
-  signal?: AbortSignal;
+  signal?: Signal;
   /** Grace period between the stop signal and SIGKILL, ms. Default 5000. */
   graceMs?: number;
   /** Base environment for tasks. Default: process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Colour depth of the caller's own output (0–3): tasks then get FORCE_COLOR, see LocalExecutor. */
+  colorLevel?: 0 | 1 | 2 | 3;
   /** Replace the local executor and the real clock (tests do). */
   executor?: Executor;
   clock?: Clock;
@@ -46,12 +48,16 @@ export interface RunHandle {
   stop(force?: boolean): void;
 }
 
-export function checkRunOptions(options: { jobs?: number; schedule?: string }): void {
-  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) {
-    throw new UsageError(`--jobs must be a whole number of at least 1 (got ${options.jobs})`);
+/** The options `run()` and `simulate()` share, checked the same way for both. */
+export function checkRunOptions(options: { jobs?: unknown; schedule?: unknown; graceMs?: unknown }): void {
+  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || (options.jobs as number) < 1)) {
+    throw new InvalidOptionError('jobs', options.jobs, 'must be a whole number of at least 1');
   }
   if (options.schedule !== undefined && !SCHEDULE_POLICIES.includes(options.schedule as SchedulePolicy)) {
-    throw new UsageError(`--schedule must be one of ${SCHEDULE_POLICIES.join(', ')} (got ${JSON.stringify(options.schedule)})`);
+    throw new InvalidOptionError('schedule', options.schedule, `must be one of ${SCHEDULE_POLICIES.map((policy) => `'${policy}'`).join(', ')}`);
+  }
+  if (options.graceMs !== undefined && !((options.graceMs as number) >= 0)) {
+    throw new InvalidOptionError('graceMs', options.graceMs, 'must be a number of milliseconds, 0 or more');
   }
 }
 
@@ -74,7 +80,7 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
   const plan = toPlan(source, options.targets);
   checkDirectories(plan);
   const executor =
-    options.executor ?? (await LocalExecutor.create({ graceMs: options.graceMs, env: options.env }));
+    options.executor ?? (await LocalExecutor.create({ graceMs: options.graceMs, env: options.env, colorLevel: options.colorLevel }));
   const report = createReportSink();
   const handle = startSchedule(
     plan,
@@ -83,6 +89,8 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
       policy: options.schedule ?? 'dag',
       keepGoing: options.keepGoing ?? false,
       weights: taskWeights(plan, options.durations),
+      // An already-aborted signal starts nothing: every task ends cancelled.
+      interrupted: options.signal?.aborted ?? false,
     },
     executor,
     options.clock ?? realClock,
@@ -90,11 +98,12 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
   );
   const onAbort = () => handle.stop(false);
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted) onAbort();
   return {
     plan,
-    report: handle.done.then(() => {
+    report: handle.done.then(async () => {
       options.signal?.removeEventListener('abort', onAbort);
+      // What tasks left running in the background ends with the run.
+      await executor.close?.();
       return report.report();
     }),
     stop: (force) => handle.stop(force),

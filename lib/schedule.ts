@@ -23,7 +23,10 @@ export interface Outcome {
   readonly error?: string | null;
 }
 
-/** What the scheduler hands an executor for one task. Calls after `end` are ignored. */
+/**
+ * What the scheduler hands an executor for one task. A second `end` is ignored; output
+ * after `end` (from children the task left running) is still shown under its name.
+ */
 export interface TaskIO {
   output(stream: OutputStream, line: string): void;
   end(outcome: Outcome): void;
@@ -36,6 +39,8 @@ export interface RunningTask {
 
 export interface Executor {
   start(task: PlanTask, io: TaskIO): RunningTask;
+  /** Called once the run has ended: ends whatever tasks left behind. */
+  close?(): Promise<void>;
 }
 
 export interface ScheduleOptions {
@@ -49,6 +54,8 @@ export interface ScheduleOptions {
   /** Defaults to one made from the start time. */
   runId?: string;
   simulated?: boolean;
+  /** Already interrupted: nothing starts, and every task ends `cancelled`. */
+  interrupted?: boolean;
 }
 
 export interface ScheduleHandle {
@@ -163,7 +170,7 @@ export function startSchedule(
     let open = true;
     const io: TaskIO = {
       output(stream, line) {
-        if (open) emit({ type: 'task-output', at: now(), task, stream, line });
+        if (!finished) emit({ type: 'task-output', at: now(), task, stream, line });
       },
       end(outcome) {
         if (!open) return;
@@ -276,6 +283,7 @@ export function startSchedule(
     simulated: options.simulated ?? false,
     expectedMs: weights,
   });
+  if (options.interrupted) beginStopping('interrupt');
   for (const task of tasks) {
     waitingOn[task.id] = task.depIds.length;
     if (eligible(task.id)) makeReady(task.id);

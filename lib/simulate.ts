@@ -7,6 +7,7 @@ import { fanOut, type SchedulePolicy, type Sink } from './events.js';
 import type { Pipeline } from './model.js';
 import { toPlan, type Plan, type PlanTask } from './plan.js';
 import { createReportSink, type RunReport } from './report/json.js';
+import { checkRunOptions } from './run.js';
 import { startSchedule, type Executor, type RunningTask, type TaskIO } from './schedule.js';
 
 /** What a simulated task does: how long it takes, how it exits, what it prints. */
@@ -81,6 +82,7 @@ export function effectiveDurations(plan: Plan, options: SimulateOptions): { byId
  * `durations`. Synchronous.
  */
 export function simulate(source: Pipeline | Plan, options: SimulateOptions = {}): RunReport {
+  checkRunOptions(options);
   const plan = toPlan(source, options.targets);
   // The simulated durations are also the priority weights: the best estimate there is.
   const { byId } = effectiveDurations(plan, options);

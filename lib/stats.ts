@@ -15,12 +15,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Real runs only, and only those of this deployfile (history may be shared by several in one directory). */
-export function realRuns(runs: readonly RunReport[], deployfile?: string): RunReport[] {
-  const base = deployfile?.split('/').pop();
-  return runs.filter((run) => !run.simulated && (!base || !run.deployfile || run.deployfile.split('/').pop() === base));
-}
-
 /**
  * Each task's expected duration: the median over the last `lastRuns` runs in which it
  * succeeded (newest first). Tasks that never succeeded are absent.

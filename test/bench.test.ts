@@ -10,7 +10,7 @@ import { chainBehindFillers, randomLayered, seed, unevenFanIn, generations } fro
 import { project } from '../bench/lib/emit.mjs';
 // @ts-expect-error: plain .mjs modules without declarations
 import { bestSchedule } from '../bench/lib/optimum.mjs';
-import { runCli } from './helpers/cli.js';
+import { runMain } from './helpers/cli.js';
 
 t.test('every tool gets the same graph', async (t) => {
   const root = mkdtempSync(path.join(tmpdir(), 'stagerun-bench-test-'));
@@ -23,7 +23,7 @@ t.test('every tool gets the same graph', async (t) => {
   t.match(staged, /^stage3: service_c service_e$/m);
   t.match(readFileSync(path.join(dir, 'build.ninja'), 'utf8'), /^build service_d: run service_a service_b\n {2}cmd = sleep 1$/m);
   t.match(readFileSync(path.join(dir, 'justfile'), 'utf8'), /^\[parallel\]\nservice_d: service_a service_b\n {4}@sleep 1$/m);
-  const plan = await runCli(['--dry-run', '-j2'], { cwd: dir });
+  const plan = await runMain(['--dry-run', '-j2'], { cwd: dir });
   t.equal(plan.code, 0, plan.stderr);
   t.match(plan.stdout, /6 tasks in 4 stages/);
   t.match(plan.stdout, /service_d\n {6}deps: service_a, service_b\n {6}run: {2}sleep 1/);

@@ -25,8 +25,7 @@ t.test('a damaged line is skipped with a warning naming the file and line', asyn
   const file = tempFile();
   appendHistory(file, aRun());
   appendFileSync(file, '{"schemaVersion":1,"id":"torn-by-kill-9","tasks":[{"na');
-  const warnings: HistoryWarning[] = [];
-  appendHistory(file, aRun(), { onWarning: (warning) => warnings.push(warning) });
+  appendHistory(file, aRun());
   const lines = readFileSync(file, 'utf8').split('\n');
   t.match(lines[1], /^\{"schemaVersion":1,"id":"torn-by-kill-9"/, 'the torn line stays on its own line');
   t.match(lines[2], /^\{"schemaVersion":1,"id":"\d{8}T/, 'the next record starts on a fresh line');

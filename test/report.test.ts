@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Tap } from './helpers/tap.js';
 import { simulate } from '../lib/simulate.js';
 import { toTrace } from '../lib/report/trace.js';
 import { renderGantt, tickStep } from '../lib/report/gantt.js';
@@ -25,7 +26,6 @@ export function checkTrace(t: Tap, trace: ReturnType<typeof toTrace>) {
   }
   return tasks;
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('trace: valid trace-event JSON, one track per slot, slots never overlap', async (t) => {
   for (const jobs of [1, 2, 3]) {
@@ -111,4 +111,17 @@ t.test('progress: done/total, running tasks, time left from history; cleared at 
   for (const event of events) blind(event);
   t.equal(noHistory[1], '» 0/6 done · running A 0ms · no histor…', 'no estimate without history');
   t.ok(noHistory.every((line) => line === undefined || line.length <= 39), 'cut to the width, less one column');
+});
+
+t.test('progress never shows a negative elapsed time, even when its clock lags the events', async (t) => {
+  const statuses: (string | undefined)[] = [];
+  let clock = 0;
+  const progress = createProgress({ screen: { print() {}, status: (text) => statuses.push(text) }, durations: new Map(), width: () => 200, now: () => clock, intervalMs: 1e9 });
+  const { events } = fakeRun(seedPipeline(), { jobs: 2 });
+  for (const event of events) {
+    clock = Math.max(0, event.at - 0.6);
+    progress(event);
+  }
+  t.ok(statuses.length > 3);
+  t.notOk(statuses.some((line) => line?.includes('-')), statuses.find((line) => line?.includes('-')) ?? 'no negative time');
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { pipeline } from '../lib/model.js';
+import { pipeline, type TaskRef } from '../lib/model.js';
 import { createPlan, taskWeights, validatePipeline } from '../lib/plan.js';
 import { startSchedule, type Executor } from '../lib/schedule.js';
 import { VirtualClock } from '../lib/clock.js';
@@ -160,7 +160,7 @@ t.test('goals take no slot and no time', async (t) => {
 
 t.test('an executor that ends tasks synchronously: a 20,000-task chain, no stack overflow', async (t) => {
   const p = pipeline();
-  let previous = p.task('t0', { run: 'true' });
+  let previous: TaskRef = p.task('t0', { run: 'true' });
   for (let i = 1; i < 20_000; i++) previous = p.task(`t${i}`, { run: 'true', deps: [previous] });
   const plan = createPlan(validatePipeline(p, '/tmp'), [previous.name]);
   const order: string[] = [];

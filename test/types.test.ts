@@ -5,10 +5,18 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { repoRoot } from './helpers/cli.js';
 
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const check = (project: string) => spawnSync(process.execPath, [tsc, '-p', path.join(repoRoot, project)], { encoding: 'utf8' });
+
 t.test('the deployfile API catches mistakes at compile time', async (t) => {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(repoRoot, 'test/types/tsconfig.json')], { encoding: 'utf8' });
+  const result = check('test/types/tsconfig.json');
   // An unused @ts-expect-error is itself an error (TS2578), so each marked mistake must be caught.
   t.equal(result.stdout, '', 'no type errors, and every @ts-expect-error was needed');
+  t.equal(result.status, 0);
+});
+
+t.test('the published types need no @types/node (skipLibCheck off)', async (t) => {
+  const result = check('test/types/consumer/tsconfig.json');
+  t.equal(result.stdout, '', 'the declarations type-check on their own');
   t.equal(result.status, 0);
 });

@@ -1,28 +1,22 @@
 /** `stagerun history [target]`: recent runs and per-task figures, read from `.stagerun/history.jsonl`. */
 import path from 'node:path';
-import { UsageError } from '../../lib/errors.js';
-import { renderHistory } from '../../lib/render/history.js';
-import { taskStats } from '../../lib/stats.js';
-import { locateDeployfile, openHistory } from '../project.js';
+import { runsOf } from '../../lib/history.js';
+import { historyData, renderHistory } from '../../lib/render/history.js';
+import type { HistoryArgs } from '../app.js';
+import { wholeNumber } from '../args.js';
+import type { CliIo } from '../io.js';
+import { historyFor, locateDeployfile } from '../project.js';
 
-export interface HistoryArgs {
-  target?: string;
-  file?: string;
-  limit: number;
-  format: 'table' | 'json';
-}
-
-export async function historyCommand(args: HistoryArgs): Promise<number> {
-  if (!Number.isInteger(args.limit) || args.limit < 1) throw new UsageError(`--limit must be a whole number of at least 1 (got ${args.limit})`);
-  const history = openHistory(locateDeployfile(args));
-  const target = args.target;
-  const runs = history.runs().filter((run) => !target || run.targets.includes(target) || run.tasks.some((task) => task.name === target));
-  const shownFile = path.relative(process.cwd(), history.file) || history.file;
-  if (args.format === 'json') {
-    const recent = runs.slice(-args.limit).reverse().map(({ id, startedAt, targets, jobs, schedule, makespanMs, status, ok }) => ({ id, startedAt, targets, jobs, schedule, makespanMs, status, ok }));
-    process.stdout.write(`${JSON.stringify({ runs: recent, tasks: taskStats(runs) }, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${renderHistory(runs, { limit: args.limit, file: shownFile }).join('\n')}\n`);
-  }
+export async function historyCommand(args: HistoryArgs, io: CliIo): Promise<number> {
+  const limit = wholeNumber('--limit', args.limit)!;
+  const history = historyFor(locateDeployfile(args, io), io);
+  const all = history.runs();
+  const runs = runsOf(all, args.target);
+  const shownFile = path.relative(io.cwd, history.file) || history.file;
+  const text =
+    args.format === 'json'
+      ? JSON.stringify(historyData(runs, limit), null, 2)
+      : renderHistory(runs, { limit, file: shownFile, target: args.target, recorded: all }).join('\n');
+  io.stdout.write(`${text}\n`);
   return 0;
 }

@@ -1,7 +1,7 @@
 /** `stagerun history`: recent runs, and per task p50, p95, success rate, slowest first. */
 import { formatDuration, table } from '../format.js';
 import type { RunReport } from '../report/json.js';
-import { taskStats } from '../stats.js';
+import { taskStats, type TaskStats } from '../stats.js';
 
 function when(iso: string): string {
   const date = new Date(iso);
@@ -9,10 +9,46 @@ function when(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
-export function renderHistory(runs: readonly RunReport[], options: { limit: number; file: string }): string[] {
-  if (runs.length === 0) return [`no runs recorded yet in ${options.file}`];
-  const recent = runs.slice(-options.limit).reverse();
-  const lines = [`last ${recent.length} of ${runs.length} run${runs.length === 1 ? '' : 's'} (newest first), from ${options.file}`];
+export interface HistoryData {
+  /** The latest `limit` runs, newest first. */
+  runs: Pick<RunReport, 'id' | 'startedAt' | 'targets' | 'jobs' | 'schedule' | 'makespanMs' | 'status' | 'ok'>[];
+  /** Per task over all the given runs, slowest (p50) first. */
+  tasks: TaskStats[];
+}
+
+/** What `stagerun history --format json` prints. */
+export function historyData(runs: readonly RunReport[], limit: number): HistoryData {
+  return {
+    runs: runs
+      .slice(-limit)
+      .reverse()
+      .map(({ id, startedAt, targets, jobs, schedule, makespanMs, status, ok }) => ({ id, startedAt, targets, jobs, schedule, makespanMs, status, ok })),
+    tasks: taskStats(runs),
+  };
+}
+
+export interface HistoryView {
+  limit: number;
+  /** The history file, as shown. */
+  file: string;
+  /** The target the runs were filtered by, if any. */
+  target?: string | undefined;
+  /** Every recorded run, before filtering: to tell "nothing recorded" from "nothing of that target". */
+  recorded?: readonly RunReport[];
+}
+
+export function renderHistory(runs: readonly RunReport[], view: HistoryView): string[] {
+  if (runs.length === 0) {
+    const recorded = view.recorded ?? runs;
+    if (view.target === undefined || recorded.length === 0) return [`no runs recorded yet in ${view.file}`];
+    const targets = [...new Set(recorded.flatMap((run) => run.targets))];
+    return [
+      `no recorded run has the target or task '${view.target}' (${recorded.length} run${recorded.length === 1 ? '' : 's'} recorded in ${view.file})`,
+      `targets recorded: ${targets.slice(0, 20).join(', ')}${targets.length > 20 ? ', …' : ''}`,
+    ];
+  }
+  const recent = runs.slice(-view.limit).reverse();
+  const lines = [`last ${recent.length} of ${runs.length} run${runs.length === 1 ? '' : 's'} (newest first), from ${view.file}`];
   lines.push(
     ...table(
       [

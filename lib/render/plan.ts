@@ -15,7 +15,7 @@ export function renderDryRun(plan: Plan, jobs: number, schedule: string): string
     for (const task of stage) {
       lines.push(`  ${task.name}${task.description ? `  — ${task.description}` : ''}`);
       lines.push(`      deps: ${task.deps.length > 0 ? task.deps.join(', ') : '(none)'}`);
-      lines.push(`      run:  ${describeCommand(task.run)}`);
+      lines.push(`      run:  ${describeCommand(task.run, task.args)}`);
       if (task.run !== undefined && typeof task.run !== 'function') lines.push(`      in:   ${task.cwd}`);
     }
   });

@@ -49,6 +49,21 @@ export interface RunReport {
   tasks: TaskReport[];
 }
 
+/** The exit code a run ends stagerun with: 0 ok, 1 a task failed, 130 interrupted (as a shell reports SIGINT). */
+export const EXIT_FAILED = 1;
+export const EXIT_INTERRUPTED = 130;
+
+export function exitCodeOf(report: Pick<RunReport, 'status'>): number {
+  switch (report.status) {
+    case 'ok':
+      return 0;
+    case 'failed':
+      return EXIT_FAILED;
+    case 'interrupted':
+      return EXIT_INTERRUPTED;
+  }
+}
+
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }

@@ -56,7 +56,7 @@ export function createProgress(options: ProgressOptions): Sink {
     if (!start) return;
     const elapsed = now() - startedAt;
     const parts = [`${doneCommands}/${commands} done`];
-    const names = [...running].map(([id, began]) => `${start!.plan.tasks[id]!.name} ${formatDuration(elapsed - began)}`);
+    const names = [...running].map(([id, began]) => `${start!.plan.tasks[id]!.name} ${formatDuration(Math.max(0, elapsed - began))}`);
     if (names.length > 0) parts.push(`running ${names.join(', ')}`);
     const left = estimate(elapsed);
     parts.push(left === undefined ? 'no history for an estimate yet' : `~${formatDuration(left)} left`);

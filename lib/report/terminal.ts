@@ -6,7 +6,7 @@
 import { Chalk } from 'chalk';
 import type { RunEvent, RunStartEvent, Sink, TaskEndEvent, TaskStatus } from '../events.js';
 import { formatDuration } from '../format.js';
-import { describeCommand } from '../model.js';
+import { describeCommand, type OutputStream } from '../model.js';
 import type { PlanTask } from '../plan.js';
 import { createReportSink, type RunReport } from './json.js';
 import { statusMark, summaryTable } from './summary.js';
@@ -17,6 +17,8 @@ export type OutputMode = 'stream' | 'grouped';
 export interface Screen {
   /** Writes whole lines. */
   print(text: string): void;
+  /** Writes whole lines of a task's stderr; where absent, they go to `print`. */
+  printError?(text: string): void;
 }
 
 export interface TerminalOptions {
@@ -50,12 +52,19 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   let width = 0;
   const colours = new Map<number, (text: string) => string>();
   const tails = new Map<number, string[]>();
-  const groups = new Map<number, string[]>();
+  const groups = new Map<number, { stream: OutputStream; text: string }[]>();
   const collector = createReportSink();
 
   const prefix = (task: PlanTask) => {
     const name = task.name.length > width ? `${task.name.slice(0, width - 1)}…` : task.name.padEnd(width);
     return `${colours.get(task.id)!(name)} ${c.dim('│')}`;
+  };
+
+  /** A task's line under its name: stdout lines to the screen, stderr lines to the error stream (where there is one). */
+  const printLine = (task: PlanTask, stream: OutputStream, text: string) => {
+    const line = `${prefix(task)} ${text}`;
+    if (stream === 'stderr' && screen.printError) screen.printError(line);
+    else screen.print(line);
   };
 
   const remember = (task: PlanTask, line: string) => {
@@ -77,10 +86,11 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
     if (task.run === undefined && status === 'ok') return; // goals finish silently
     if (quiet) return;
     if (mode === 'grouped' && event.startAt !== null) {
+      // The task's block of output first, then how it ended: read top to bottom, as it happened.
       const lines = groups.get(task.id) ?? [];
       groups.delete(task.id);
+      for (const line of lines) printLine(task, line.stream, line.text);
       screen.print(`${prefix(task)} ${text}`);
-      for (const line of lines) screen.print(`${prefix(task)} ${line}`);
       return;
     }
     screen.print(`${prefix(task)} ${text}`);
@@ -101,7 +111,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
         `${statusMark(task.status, c)} ${c.bold(task.name)} ${task.status === 'failed' ? c.red(`failed: ${failureText(task)}`) : c.yellow('was interrupted')}` +
           (task.durationMs === null ? '' : ` after ${formatDuration(task.durationMs)}`),
       );
-      screen.print(c.dim(`  command: ${describeCommand(planned.run)}   (in ${planned.cwd})`));
+      screen.print(c.dim(`  command: ${describeCommand(planned.run, planned.args)}   (in ${planned.cwd})`));
       if (tail.length > 0) {
         screen.print(c.dim(`  last ${tail.length === 1 ? 'line' : `${tail.length} lines`} of output:`));
         for (const line of tail) screen.print(`  ${c.dim('│')} ${line}`);
@@ -148,17 +158,16 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
       }
       case 'task-start':
         if (event.task.run === undefined) break;
-        screen.print(`${prefix(event.task)} ${c.dim(`▶ ${describeCommand(event.task.run)}`)}`);
+        if (mode === 'grouped') groups.set(event.task.id, []);
+        screen.print(`${prefix(event.task)} ${c.dim(`▶ ${describeCommand(event.task.run, event.task.args)}`)}`);
         break;
       case 'task-output':
         remember(event.task, event.line);
         if (quiet) break;
-        if (mode === 'grouped') {
-          let lines = groups.get(event.task.id);
-          if (!lines) groups.set(event.task.id, (lines = []));
-          lines.push(event.line);
+        if (mode === 'grouped' && groups.has(event.task.id)) {
+          groups.get(event.task.id)!.push({ stream: event.stream, text: event.line });
         } else {
-          screen.print(`${prefix(event.task)} ${event.line}`);
+          printLine(event.task, event.stream, event.line);
         }
         break;
       case 'task-end':

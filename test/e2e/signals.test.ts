@@ -1,5 +1,6 @@
 // Ctrl-C leaves nothing behind: every process a task started is gone, checked by PID.
 import t from 'tap';
+import type { Tap } from '../helpers/tap.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -52,7 +53,6 @@ async function interrupt(t: Tap, dir: string, args: string[], send: (child: Chil
   t.same(report.tasks.map((task) => task.status), ['interrupted', 'interrupted', 'cancelled']);
   return { result, stopMs };
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('SIGINT stops the running tasks and their children', async (t) => {
   const dir = project();
@@ -77,4 +77,45 @@ t.test('a second Ctrl-C kills at once', async (t) => {
     setTimeout(() => child.kill('SIGINT'), 300);
   });
   t.ok(stopMs < 5000, `killed in ${Math.round(stopMs)} ms, not after the 60 s grace`);
+});
+
+t.test('Ctrl-C while a function task blocks the event loop: handled, summary printed, nothing left behind', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+import { execSync } from 'node:child_process';
+const p = pipeline();
+p.task('long', { run: 'echo $$ > long.pid; exec sleep 20' });
+p.task('blocking', { run: () => { execSync('sleep 1.5'); } });
+export default p;
+`,
+  });
+  let child: ChildProcess | undefined;
+  const running = runCli(['long', 'blocking', '-j2'], { cwd: dir, onSpawn: (c) => (child = c) });
+  const pidFile = path.join(dir, 'long.pid');
+  await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 15_000, 'the long task');
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  t.teardown(() => void (isAlive(pid) && process.kill(pid, 'SIGKILL')));
+  child!.kill('SIGINT');
+  const result = await running;
+  t.equal(result.code, 130, 'stagerun handled the signal and exited 130');
+  t.equal(result.signal, null, 'not killed by the default action');
+  t.match(result.stdout, /■ interrupted: long blocking/);
+  t.notOk(isAlive(pid), 'the sleep 20 task is gone');
+  t.ok(existsSync(path.join(dir, '.stagerun/history.jsonl')), 'the run was recorded');
+});
+
+t.test('stagerun killed with SIGKILL: the watchdog ends every task group', async (t) => {
+  const dir = project();
+  let child: ChildProcess | undefined;
+  const running = runCli(['-j2', '--grace', '1'], { cwd: dir, onSpawn: (c) => (child = c) });
+  await waitFor(() => pids(dir).length === 6, 15_000, 'both tasks to start their processes');
+  const all = pids(dir);
+  t.teardown(() => {
+    for (const pid of all) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  child!.kill('SIGKILL');
+  const result = await running;
+  t.equal(result.signal, 'SIGKILL');
+  await waitFor(() => all.every((pid) => !isAlive(pid)), 5000, 'every task process to end').catch(() => {});
+  t.same(all.filter(isAlive), [], 'no task process outlives stagerun');
 });

@@ -4,6 +4,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main } from '../../cli/app.js';
+import type { CliIo } from '../../cli/io.js';
+import { realClock } from '../../lib/clock.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const cliPath = path.join(repoRoot, 'dist/cli.js');
@@ -92,4 +95,73 @@ export async function waitFor(predicate: () => boolean, ms = 10_000, what = 'con
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A fake terminal stream that keeps what is written. */
+export class Captured {
+  text = '';
+  constructor(
+    readonly isTTY = false,
+    readonly columns = 100,
+  ) {}
+  write(text: string): void {
+    this.text += text;
+  }
+}
+
+/** Interrupts a test sends to an in-process command, as a terminal's Ctrl-C would. */
+export class FakeSignals {
+  readonly #handlers = new Map<string, Set<() => void>>();
+  on(signal: string, handler: () => void): void {
+    if (!this.#handlers.has(signal)) this.#handlers.set(signal, new Set());
+    this.#handlers.get(signal)!.add(handler);
+  }
+  off(signal: string, handler: () => void): void {
+    this.#handlers.get(signal)?.delete(handler);
+  }
+  send(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {
+    for (const handler of [...(this.#handlers.get(signal) ?? [])]) handler();
+  }
+  get listening(): number {
+    return [...this.#handlers.values()].reduce((sum, set) => sum + set.size, 0);
+  }
+}
+
+export interface MainOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /** stdout (and stderr) is a terminal. */
+  tty?: boolean;
+  columns?: number;
+  signals?: FakeSignals;
+  /** Answers to prompts, in order; without it there is no terminal to ask on. */
+  answers?: string[];
+  /** Called once the command has started (e.g. to send it signals). */
+  onStart?: (io: CliIo) => void;
+}
+
+/** Runs a command in this process, as the bin would, and returns what it printed. */
+export async function runMain(args: string[], options: MainOptions): Promise<CliResult & { prompts: string[] }> {
+  const stdout = new Captured(options.tty ?? false, options.columns ?? 100);
+  const stderr = new Captured(options.tty ?? false, options.columns ?? 100);
+  const prompts: string[] = [];
+  const answers = options.answers ? [...options.answers] : undefined;
+  const io: CliIo = {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
+    stdout,
+    stderr,
+    ask: answers
+      ? async (question) => {
+          prompts.push(question);
+          return answers.shift() ?? '';
+        }
+      : undefined,
+    signals: options.signals ?? new FakeSignals(),
+    clock: realClock,
+  };
+  const started = performance.now();
+  options.onStart?.(io);
+  const code = await main(args, io);
+  return { code, signal: null, stdout: stdout.text, stderr: stderr.text, ms: performance.now() - started, prompts };
 }

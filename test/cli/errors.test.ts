@@ -1,23 +1,20 @@
 // Every user mistake: a message naming the file, task and value; exit code 2; no stack trace.
+// The CLI runs in-process: what it printed and returned is read back directly.
 import t from 'tap';
-import { runCli, tempProject } from '../helpers/cli.js';
+import { runMain, tempProject } from '../helpers/cli.js';
+import type { Tap } from '../helpers/tap.js';
 
 const header = "import { pipeline } from 'stagerun';\nconst p = pipeline();\n";
 
-async function expectError(t: Tap.Test, files: Record<string, string>, args: string[], patterns: RegExp[], cwdSub = '') {
+async function expectError(t: Tap, files: Record<string, string>, args: string[], patterns: RegExp[], cwdSub = '') {
   const dir = tempProject(files);
-  const result = await runCli(args, { cwd: `${dir}${cwdSub}` });
+  const result = await runMain(args, { cwd: `${dir}${cwdSub}` });
   t.equal(result.code, 2, `exit code 2 (stderr: ${result.stderr})`);
   for (const pattern of patterns) t.match(result.stderr, pattern);
   t.notMatch(result.stderr, /^\s+at .*:\d+:\d+\)?$/m, 'no stack trace');
   t.notMatch(result.stderr, /internal error/);
   t.equal(result.stdout, '', 'nothing ran');
   return result;
-}
-
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 }
 
 t.test('unknown dependency, with "did you mean"', async (t) => {
@@ -155,15 +152,70 @@ t.test('a task directory that does not exist', async (t) => {
 
 t.test('usage errors', async (t) => {
   const files = { 'deployfile.ts': `${header}p.task('a', { run: 'true' });\nexport default p;\n` };
-  await expectError(t, files, ['a', '-j', '0'], [/--jobs must be a whole number of at least 1 \(got 0\)/]);
-  await expectError(t, files, ['a', '-j', 'many'], [/--jobs must be a whole number of at least 1 \(got NaN\)/]);
+  await expectError(t, files, ['a', '-j', '0'], [/^stagerun: -j\/--jobs must be a whole number of at least 1 \(got '0'\)$/m]);
+  await expectError(t, files, ['a', '-j', 'abc'], [/^stagerun: -j\/--jobs must be a whole number of at least 1 \(got 'abc'\)$/m]);
+  await expectError(t, files, ['a', '-j'], [/^stagerun: -j\/--jobs needs a value, a whole number of at least 1 \(like -j\/--jobs 4\)$/m]);
+  await expectError(t, files, ['a', '--grace', 'abc'], [/^stagerun: --grace must be a number of seconds, 0 or more \(got 'abc'\)$/m]);
+  await expectError(t, files, ['a', '--history-limit', '1.5'], [/^stagerun: --history-limit must be a whole number of at least 1 \(got '1\.5'\)$/m]);
   await expectError(t, files, ['a', '--schedule', 'fifo'], [/Invalid values:\s+Argument: schedule, Given: "fifo", Choices: "dag", "stages"/]);
-  await expectError(t, files, ['a', '--frobnicate'], [/Unknown arguments?: frobnicate/]);
+  await expectError(t, files, ['a', '--bogus-flag'], [/^stagerun: unknown option --bogus-flag$/m, /^ {2}see stagerun --help$/m]);
+  await expectError(t, files, ['a', '--dryrun'], [/^stagerun: unknown option --dryrun$/m, /^ {2}did you mean --dry-run\?$/m]);
   await expectError(t, files, ['a', '--graph', 'png'], [/--graph must be dot or mermaid \(got "png"\)/]);
+  await expectError(t, files, ['compare', 'a', '-j', '1..5000', '--simulate'], [/^stagerun: -j range '1\.\.5000' has 5000 values; at most 4096 are compared at once$/m]);
+  await expectError(t, files, ['compare', 'a', '-j', '3..1', '--simulate'], [/^stagerun: -j range '3\.\.1' must go up from 1 or more/m]);
 });
 
 t.test('--report or --profile into a directory that does not exist: stopped before anything runs', async (t) => {
   const files = { 'deployfile.ts': `${header}p.task('a', { run: 'touch ran' });\nexport default p;\n` };
   await expectError(t, files, ['a', '--report', 'no/such/dir/r.json'], [/^stagerun: --report: cannot write no\/such\/dir\/r\.json: directory .*\/no\/such\/dir does not exist$/m]);
   await expectError(t, files, ['a', '--profile', 'missing/t.json'], [/^stagerun: --profile: cannot write missing\/t\.json: directory .*missing does not exist$/m]);
+});
+
+t.test("words after '--' with no target named are refused, not dropped", async (t) => {
+  const files = { 'deployfile.ts': `${header}p.task('a', { run: 'touch ran-a' });\np.task('b', { run: 'touch ran-b' });\np.default('b');\nexport default p;\n` };
+  await expectError(t, files, ['--', 'a'], [/^stagerun: the words after '--' \(a\) are for the tasks named before it, and none is named$/m, /^ {2}to run a, write: stagerun a$/m]);
+  const goal = { 'deployfile.ts': `${header}p.task('a', { run: 'true' });\np.task('all', { deps: ['a'] });\nexport default p;\n` };
+  await expectError(t, goal, ['all', '--', '--force'], [/^stagerun: the words after '--' \(--force\) have no task to go to: all is a goal without a command$/m]);
+});
+
+t.test('duplicate service, and a task named like a service', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}import { service } from 'stagerun';\np.service('api');\np.add(service('api'));\nexport default p;\n` },
+    [],
+    [/^stagerun: deployfile\.ts: service 'api' is declared twice; service names must be unique$/m],
+  );
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.service('api', { dir: '.' }).task('deploy', { run: 'true' });\np.task('api', { run: 'true' });\nexport default p;\n` },
+    ['api'],
+    [/^stagerun: deployfile\.ts: 'api' is both a task and a service; a target or dependency named 'api' would be ambiguous, so rename one of them$/m],
+  );
+});
+
+t.test('did you mean: swapped letters, and a service suggests its own task first', async (t) => {
+  const files = (dep: string) => ({
+    'deployfile.ts': `${header}p.task('build', { run: 'true' });\nconst api = p.service('api', { dir: '.' });\napi.task('build', { run: 'true' });\napi.task('deploy', { run: 'true', deps: ['${dep}'] });\nexport default p;\n`,
+  });
+  await expectError(t, files('buld'), [], [/task 'api:deploy' depends on 'buld', which is not a task or service \(did you mean 'api:build'\?\)/]);
+  await expectError(t, files('biuld'), [], [/depends on 'biuld', .*\(did you mean 'api:build'\?\)/]);
+  await expectError(t, files('buidl'), [], [/depends on 'buidl', .*\(did you mean 'api:build'\?\)/]);
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('build', { run: 'true' });\nexport default p;\n` },
+    ['biuld'],
+    [/unknown target 'biuld' \(did you mean 'build'\?\)/],
+  );
+});
+
+t.test('history of a target that never ran says so, and what did run', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `${header}p.task('a', { run: 'true' });\nexport default p;\n`,
+    '.stagerun/history.jsonl': '',
+  });
+  t.equal((await runMain(['a'], { cwd: dir })).code, 0);
+  const result = await runMain(['history', 'nosuch'], { cwd: dir });
+  t.equal(result.code, 0);
+  t.match(result.stdout, /^no recorded run has the target or task 'nosuch' \(1 run recorded in \.stagerun\/history\.jsonl\)$/m);
+  t.match(result.stdout, /^targets recorded: a$/m);
 });

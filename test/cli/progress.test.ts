@@ -1,19 +1,16 @@
-// The live status line, in a real pseudo-terminal (util-linux `script`): it shows progress
-// and never garbles the tasks' own lines. Off a terminal it prints nothing extra.
+// The live status line on a terminal (a fake TTY, 72 columns): it shows progress and never
+// garbles the tasks' own lines. Off a terminal it prints nothing extra.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
-import { cliPath, runCli, tempProject } from '../helpers/cli.js';
+import { runMain, tempProject } from '../helpers/cli.js';
 
 const deployfile = `import { pipeline } from 'stagerun';
 const p = pipeline();
-const a = p.task('alpha', { run: 'for i in 1 2 3 4 5 6; do echo "alpha line $i"; sleep 0.1; done' });
-p.task('beta', { run: 'for i in 1 2 3 4 5 6; do echo "beta line $i"; sleep 0.1; done' });
-p.task('gamma', { run: 'echo gamma line; sleep 0.3', deps: [a] });
+const a = p.task('alpha', { run: 'for i in 1 2 3 4 5 6; do echo "alpha line $i"; sleep 0.05; done' });
+p.task('beta', { run: 'for i in 1 2 3 4 5 6; do echo "beta line $i"; sleep 0.05; done' });
+p.task('gamma', { run: 'echo gamma line; sleep 0.15', deps: [a] });
 p.default('alpha', 'beta', 'gamma');
 export default p;
 `;
-
-const hasScript = spawnSync('script', ['--version']).status === 0;
 
 /** What a terminal would show: each erase (CR + ESC[2K) wipes the line so far. */
 function screenLines(raw: string): string[] {
@@ -23,16 +20,11 @@ function screenLines(raw: string): string[] {
     .map((line) => line.split('\r\u001b[2K').pop()!.replace(/\r$/, ''));
 }
 
-t.test('a status line on a terminal: done/total, running tasks, time left; output lines intact', { skip: !hasScript && 'needs util-linux script' }, async (t) => {
+t.test('a status line on a terminal: done/total, running tasks, time left; output lines intact', async (t) => {
   const dir = tempProject({ 'deployfile.ts': deployfile });
-  const run = () =>
-    spawnSync('script', ['-qec', `stty cols 72 rows 40; ${process.execPath} ${cliPath} -j2 --no-summary`, '/dev/null'], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    }).stdout;
-  run(); // history for an estimate
-  const raw = run();
+  const run = () => runMain(['-j2', '--no-summary'], { cwd: dir, tty: true, columns: 72, env: { TERM: 'xterm' } });
+  await run(); // history for an estimate
+  const raw = (await run()).stdout;
   const statuses = [...raw.matchAll(/\r\u001b\[2K(» [^\r\n]*)/g)].map((match) => match[1]!);
   t.ok(statuses.length >= 3, `${statuses.length} status updates`);
   t.ok(statuses.some((line) => /^» \d\/3 done · running (alpha|beta)/.test(line)), 'running tasks and their elapsed time');
@@ -47,7 +39,7 @@ t.test('a status line on a terminal: done/total, running tasks, time left; outpu
 
 t.test('off a terminal: only the per-task start and end lines', async (t) => {
   const dir = tempProject({ 'deployfile.ts': deployfile });
-  const result = await runCli(['-j2', '--no-summary'], { cwd: dir });
+  const result = await runMain(['-j2', '--no-summary'], { cwd: dir });
   t.notMatch(result.stdout, /»|\u001b\[2K/);
   t.match(result.stdout, /^alpha │ ▶ for i in/m);
   t.match(result.stdout, /^gamma │ ✓ ok in \d+ms$/m);

@@ -1,0 +1,26 @@
+/**
+ * Flag values as the user typed them, checked here so that a mistake is named as given
+ * (`-j abc`, not NaN). Ranges and meanings are the library's to check.
+ */
+import { UsageError } from '../lib/errors.js';
+
+/** A whole number of at least `min`; undefined stays undefined. */
+export function wholeNumber(flag: string, text: string | undefined, min = 1): number | undefined {
+  if (text === undefined) return undefined;
+  if (text === '') throw new UsageError(`${flag} needs a value, a whole number of at least ${min} (like ${flag} ${Math.max(min, 4)})`);
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`${flag} must be a whole number of at least ${min} (got '${text}')`);
+  }
+  return value;
+}
+
+/** Seconds, 0 or more, possibly fractional; undefined stays undefined. */
+export function seconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new UsageError(`${flag} must be a number of seconds, 0 or more (got '${text}')`);
+  }
+  return value;
+}

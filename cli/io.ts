@@ -1,0 +1,70 @@
+/**
+ * Everything a command reads from or writes to the outside world, passed in rather than
+ * taken from `process`: the bin hands over the real ones, tests hand over fakes and read
+ * back what was printed.
+ */
+import type { Clock } from '../lib/clock.js';
+import { realClock } from '../lib/clock.js';
+
+/** A stream that text goes to: stdout or stderr, or a test's buffer. */
+export interface OutputStream {
+  write(text: string): void;
+  /** True when a person is watching (a terminal): colour, live progress, prompts. */
+  readonly isTTY: boolean;
+  /** Width in columns when known. */
+  readonly columns?: number;
+}
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** Where interrupts come from: the process's signals, or a test. */
+export interface SignalSource {
+  on(signal: InterruptSignal, handler: () => void): void;
+  off(signal: InterruptSignal, handler: () => void): void;
+}
+
+export interface CliIo {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  /** Asks a person a question on the terminal; undefined when there is no terminal to ask on. */
+  readonly ask: ((question: string) => Promise<string>) | undefined;
+  readonly signals: SignalSource;
+  readonly clock: Clock;
+}
+
+/** The real world: this process's streams, environment, signals and clock. */
+export function processIo(): CliIo {
+  const wrap = (stream: NodeJS.WriteStream): OutputStream => ({
+    write: (text) => void stream.write(text),
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  });
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: wrap(process.stdout),
+    stderr: wrap(process.stderr),
+    ask: process.stdin.isTTY
+      ? async (question) => {
+          const { createInterface } = await import('node:readline/promises');
+          const prompt = createInterface({ input: process.stdin, output: process.stderr });
+          try {
+            return await prompt.question(question);
+          } finally {
+            prompt.close();
+          }
+        }
+      : undefined,
+    signals: {
+      on: (signal, handler) => void process.on(signal, handler),
+      off: (signal, handler) => void process.off(signal, handler),
+    },
+    clock: realClock,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * A watchdog for task process groups: a small shell that stagerun tells, through a pipe,
+ * which groups are alive. If stagerun dies in any way (SIGKILL, a crash, an `exit` that
+ * skipped cleanup), the pipe closes, and the watchdog ends every group still registered:
+ * SIGTERM, then SIGKILL after the grace period. No task process outlives stagerun.
+ *
+ * It costs one `sh` started per run (off the path of the first task) and one short write
+ * per task start and end; it reads nothing else and prints nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+// Each live group is a shell variable g_<pgid>; the loop ends when stagerun's end of the
+// pipe closes. Terminal signals are ignored: only the pipe says when stagerun is gone.
+const SCRIPT = `trap '' INT HUP TERM QUIT
+while read -r op pid; do
+  case "$op$pid" in
+    *[!0-9+-]*) ;;
+    +*) eval "g_$pid=1" ;;
+    -*) unset "g_$pid" ;;
+  esac
+done
+pids=$(set | sed -n 's/^g_\\([0-9][0-9]*\\)=.*/\\1/p')
+[ -z "$pids" ] && exit 0
+for p in $pids; do kill -TERM "-$p" 2>/dev/null; done
+sleep "$1"
+for p in $pids; do kill -KILL "-$p" 2>/dev/null; done
+`;
+
+export interface Watchdog {
+  /** The group `pgid` is alive: end it if stagerun dies. */
+  watch(pgid: number): void;
+  /** The group is gone (or was ended by stagerun): forget it. */
+  forget(pgid: number): void;
+  readonly pid: number | undefined;
+}
+
+let shared: Watchdog | undefined;
+
+/** The process's watchdog, started on first use and shared by every run in this process. */
+export function watchdog(graceMs: number): Watchdog {
+  return (shared ??= startWatchdog(graceMs));
+}
+
+export function startWatchdog(graceMs: number): Watchdog {
+  let child: ChildProcess | undefined;
+  try {
+    child = spawn('/bin/sh', ['-c', SCRIPT, 'stagerun-watchdog', String(Math.max(0, graceMs) / 1000)], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      // Its own group: a Ctrl-C at the terminal is stagerun's to handle, not the watchdog's.
+      detached: true,
+    });
+  } catch {
+    child = undefined;
+  }
+  const stdin = child?.stdin;
+  // Neither the process nor its pipe may keep stagerun running.
+  child?.unref();
+  (stdin as unknown as { unref?: () => void } | undefined)?.unref?.();
+  let alive = stdin !== undefined && stdin !== null;
+  child?.on('error', () => (alive = false));
+  stdin?.on('error', () => (alive = false));
+  const send = (line: string) => {
+    if (alive) stdin!.write(line);
+  };
+  return {
+    watch: (pgid) => send(`+ ${pgid}\n`),
+    forget: (pgid) => send(`- ${pgid}\n`),
+    pid: child?.pid,
+  };
+}

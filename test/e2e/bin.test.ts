@@ -1,0 +1,23 @@
+// What only the real bin can show: --version without loading the app, and exiting when the command is done.
+import t from 'tap';
+import { runCli, tempProject } from '../helpers/cli.js';
+
+const header = "import { pipeline } from 'stagerun';\nconst p = pipeline();\n";
+
+t.test('--version, anywhere before --, prints the version and runs nothing', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': `${header}p.task('deploy', { run: 'touch ran' });\nexport default p;\n` });
+  const version = await runCli(['--version'], { cwd: dir });
+  t.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  const notRun = await runCli(['deploy', '--version'], { cwd: dir });
+  t.equal(notRun.stdout, version.stdout, '--version after a target prints the version and runs nothing');
+});
+
+t.test('a function task that leaves a timer behind does not keep stagerun running', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `${header}p.task('leaky', { run: async ({ log }) => { setInterval(() => {}, 1000); log('done'); } });\nexport default p;\n`,
+  });
+  const result = await runCli(['leaky'], { cwd: dir });
+  t.equal(result.code, 0);
+  t.ok(result.ms < 3000, `exited in ${Math.round(result.ms)} ms`);
+  t.match(result.stdout, /✓ leaky \(-j\d+, dag\): 1 ok/, 'everything printed before exit');
+});
