@@ -14,7 +14,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
 await esbuild.build({
-  entryPoints: { index: 'lib/index.ts', cli: 'cli/main.ts' },
+  entryPoints: { index: 'lib/index.ts', engine: 'lib/engine.ts', cli: 'cli/main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './helpers/cli.js';
 
@@ -19,4 +20,17 @@ t.test('the published types need no @types/node (skipLibCheck off)', async (t) =
   const result = check('test/types/consumer/tsconfig.json');
   t.equal(result.stdout, '', 'the declarations type-check on their own');
   t.equal(result.status, 0);
+});
+
+t.test('two entry points: `stagerun` for deployfile authors, `stagerun/engine` for tools', async (t) => {
+  const authors = await import(path.join(repoRoot, 'dist/index.js'));
+  t.same(Object.keys(authors).sort(), ['pipeline', 'service'], 'a deployfile author sees pipeline and service (and their types)');
+  const engine = await import(path.join(repoRoot, 'dist/engine.js'));
+  for (const name of ['pipeline', 'run', 'startRun', 'simulate', 'loadDeployfile', 'toPlan', 'LocalExecutor', 'SimulatedExecutor', 'VirtualClock', 'openHistory', 'toTrace', 'StagerunError']) {
+    t.ok(name in engine, `stagerun/engine exports ${name}`);
+  }
+  for (const internal of ['startSchedule', 'remainingPath', 'taskWeights', 'resolvePipeline']) t.notOk(internal in engine, `${internal} stays internal`);
+  t.equal(authors.pipeline, engine.pipeline, 'one copy of the model behind both');
+  const declarations = readFileSync(path.join(repoRoot, 'dist/types/lib/model.d.ts'), 'utf8');
+  t.notMatch(declarations, /definitions\(\)|get upstream|get defaults/, '@internal members are not published');
 });
