@@ -4,14 +4,15 @@
 //
 // Prints Markdown tables (medians of N runs, tools alternating each round) and the
 // performance bars, and writes bench/results/latest.json and latest.md.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bounds, createPlan, pipeline, validatePipeline } from '../dist/index.js';
+import { bounds, createPlan, pipeline, validatePipeline } from '../dist/engine.js';
 import { chain, chainBehindFillers, edgeCount, independent, large, randomLayered, seed, unevenFanIn } from './lib/dags.mjs';
 import { project } from './lib/emit.mjs';
 import { compareCandidates } from './lib/harness.mjs';
+import { writeLargeHistory } from './lib/history.mjs';
 import { bestSchedule } from './lib/optimum.mjs';
 import { ensureTools, machine } from './lib/tools.mjs';
 import { renderResults } from './lib/report.mjs';
@@ -20,7 +21,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'scheduling,overhead,scale' },
+    only: { type: 'string', default: 'scheduling,overhead,scale,history' },
     'scale-tasks': { type: 'string', default: '100000' },
   },
 });
@@ -68,7 +69,7 @@ function peers(dir, jobs, { staged = true, fresh } = {}) {
   return list;
 }
 
-const results = { date: new Date().toISOString(), machine: machine(), versions, runs: {}, scheduling: [], overhead: [], scale: [] };
+const results = { date: new Date().toISOString(), machine: machine(), versions, runs: {}, scheduling: [], overhead: [], scale: [], history: [] };
 
 if (only.has('scheduling')) {
   results.runs.scheduling = runs(3);
@@ -132,11 +133,34 @@ if (only.has('scale')) {
   results.scale.push({ workload: `${dag.name}, ${edgeCount(dag).toLocaleString('en')} edges`, tasks: size, edges: edgeCount(dag), tools: compareCandidates(candidates, results.runs.scale) });
 }
 
+if (only.has('history')) {
+  // A one-task run beside a 69 MB history (200 runs of a 2,000-task pipeline) must cost
+  // what it costs beside an empty one: a run reads only the recent runs of what it plans.
+  results.runs.history = runs(5);
+  const dag = independent(2000);
+  const big = project(root, 'history-large', dag);
+  const empty = project(root, 'history-empty', dag);
+  log('writing 200 runs of a 2,000-task pipeline…');
+  const file = writeLargeHistory(big, 2000, 200);
+  const size = statSync(file).size;
+  log(`history (${results.runs.history} runs)`);
+  const memory = { memory: true, timeBinary: tools.time };
+  const row = compareCandidates(
+    [
+      stagerun(big, ['t0', '--no-summary', '--no-progress'], { id: `one task, ${Math.round(size / 2 ** 20)} MB history`, ...memory }),
+      stagerun(empty, ['t0', '--no-summary', '--no-progress'], { id: 'one task, no history', ...memory }),
+    ],
+    results.runs.history,
+  );
+  // Recording the run appended a line to each: the figures above include that append.
+  results.history.push({ workload: 'one `true` task of a 2,000-task pipeline', historyBytes: size, tools: row });
+}
+
 const markdown = renderResults(results);
 process.stdout.write(`${markdown}\n`);
 const out = path.join(repo, 'bench/results');
 mkdirSync(out, { recursive: true });
-if (only.size === 3 && !values.quick) {
+if (only.size === 4 && !values.quick) {
   writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(out, 'latest.md'), `${markdown}\n`);
   log('wrote bench/results/latest.json and latest.md');

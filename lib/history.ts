@@ -13,7 +13,7 @@
  * empty one with a warning, and a run reads only as much of it as it needs: the recent
  * runs of the tasks it plans, read from the end of the file.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { HistoryError } from './errors.js';
 import type { RunEvent, Sink } from './events.js';
@@ -290,19 +290,53 @@ function describeWriteError(error: unknown): string {
 }
 
 /**
- * Keeps the newest `limit` lines once there are a tenth more. Lines are counted and cut,
- * not parsed: trimming a history of large runs must not cost a parse of all of it.
+ * Keeps the newest `limit` lines once there are a tenth more. Lines are counted from the
+ * end, a block at a time, and cut, not parsed: trimming (and checking whether to) must
+ * not cost a parse, or a copy in memory, of a history of large runs.
  */
 function trim(file: string, limit: number): void {
-  const data = readFileSync(file);
-  let count = 0;
-  for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, i + 1)) count++;
-  if (count <= limit + Math.max(1, Math.floor(limit / 10))) return;
-  let cut = 0;
-  for (let drop = count - limit; drop > 0; drop--) cut = data.indexOf(0x0a, cut) + 1;
+  const threshold = limit + Math.max(1, Math.floor(limit / 10));
+  const fd = openSync(file, 'r');
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, data.subarray(cut));
+  try {
+    const size = fstatSync(fd).size;
+    const block = Buffer.alloc(1 << 20);
+    // Newlines between lines, from the end (the file's own last newline ends the last line).
+    let between = 0;
+    let cut = 0;
+    scan: for (let end = size - 1; end > 0; ) {
+      const start = Math.max(0, end - block.length);
+      const length = end - start;
+      readSync(fd, block, 0, length, start);
+      for (let i = block.lastIndexOf(0x0a, length - 1); i !== -1; i = i > 0 ? block.lastIndexOf(0x0a, i - 1) : -1) {
+        if (++between === limit) cut = start + i + 1;
+        if (between >= threshold) break scan;
+      }
+      end = start;
+    }
+    if (between < threshold) return;
+    copyTail(fd, cut, size, temp);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temp, file);
+}
+
+/** Copies bytes [from, to) of an open file into a new file, a block at a time. */
+function copyTail(fd: number, from: number, to: number, into: string): void {
+  const out = openSync(into, 'w');
+  try {
+    const block = Buffer.alloc(1 << 20);
+    for (let position = from; position < to; ) {
+      const read = readSync(fd, block, 0, Math.min(block.length, to - position), position);
+      if (read === 0) break;
+      let written = 0;
+      while (written < read) written += writeSync(out, block, written, read - written);
+      position += read;
+    }
+  } finally {
+    closeSync(out);
+  }
 }
 
 /** The run with this id, or the only one whose id contains it (ids are long). */

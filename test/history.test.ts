@@ -1,9 +1,9 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { appendHistory, historyFile, readHistory, type HistoryWarning } from '../lib/history.js';
+import { appendHistory, historyFile, linesFromEnd, readHistory, recentDurations, type HistoryWarning } from '../lib/history.js';
 import { simulate } from '../lib/simulate.js';
 import type { RunReport } from '../lib/report/json.js';
 import { seedPipeline } from './helpers/seed.js';
@@ -88,4 +88,46 @@ t.test('concurrent appends from several processes lose nothing and corrupt nothi
   t.same(warnings, [], 'every line is whole');
   t.equal(runs.length, writers * each, 'every record is there');
   t.equal(new Set(runs.map((r) => r.id)).size, writers * each);
+});
+
+t.test('lines are read from the end, across block boundaries, with their offsets', async (t) => {
+  const file = tempFile();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const lines = ['first line', '', 'a longer third line', 'ü-ünïcode', 'last'];
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  for (const blockSize of [1, 2, 3, 7, 64, 1 << 16]) {
+    const read = [...linesFromEnd(file, blockSize)];
+    t.same(read.map((line) => line.text), lines.filter(Boolean).reverse(), `block size ${blockSize}`);
+    const text = readFileSync(file, 'utf8');
+    for (const line of read) t.equal(Buffer.from(text).subarray(line.offset).toString('utf8').split('\n')[0], line.text);
+  }
+});
+
+t.test('a run reads only the recent runs it needs: damage further back is never read', async (t) => {
+  const file = tempFile();
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, '{"damaged and never read"\n');
+  // Recorded as real runs: simulations are never history.
+  for (let i = 0; i < 12; i++) appendHistory(file, { ...simulate(seedPipeline(), { jobs: 2, durations: { A: 100 + i, B: 1, C: 1, D: 1, E: 1, F: 1 } }), simulated: false });
+  const warnings: HistoryWarning[] = [];
+  const recent = recentDurations(file, { wanted: new Set(['A', 'B']), onWarning: (warning) => warnings.push(warning) });
+  t.same(warnings, [], 'the damaged first line was not reached');
+  t.equal(recent.runs, 10, 'ten runs give every wanted task its ten samples');
+  t.equal(recent.durations.get('A'), 106.5, 'the median of the last ten');
+  t.same([...recent.durations.keys()].sort(), ['A', 'B'], 'only the wanted tasks');
+  const all = recentDurations(file, { onWarning: (warning) => warnings.push(warning) });
+  t.equal(all.runs, 12, 'without a wanted set it reads back as far as there are runs');
+  t.same(warnings.map((warning) => [warning.line, warning.reason.slice(0, 20)]), [[1, warnings[0]?.reason.slice(0, 20)]], 'and names the damaged line by number');
+});
+
+t.test('trimming cuts at a line boundary, without parsing, and keeps what is newest', async (t) => {
+  const file = tempFile();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const lines = Array.from({ length: 30 }, (_, i) => `{"line":${i}}`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  appendHistory(file, aRun(), { limit: 10 });
+  const kept = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  t.equal(kept.length, 10);
+  t.equal(kept[0], '{"line":21}');
+  t.match(kept[9], /^\{"schemaVersion":1/);
 });

@@ -51,6 +51,13 @@ export function bars(results) {
     checks.push({ bar: '`stagerun --version` ≤ `node -e 0` + 30 ms', figure: `${s(startup.tools['stagerun --version'].wallMs)} vs ${s(floor + 30)} allowed`, met: startup.tools['stagerun --version'].wallMs <= floor + 30 });
     if (one) checks.push({ bar: 'one-task .ts run ≤ `node -e 0` + 150 ms', figure: `${s(one.tools['stagerun dag'].wallMs)} vs ${s(floor + 150)} allowed`, met: one.tools['stagerun dag'].wallMs <= floor + 150 });
   }
+  for (const row of results.history ?? []) {
+    const [large, none] = Object.values(row.tools);
+    if (large && none) {
+      checks.push({ bar: `${row.workload} beside a ${Math.round(row.historyBytes / 2 ** 20)} MB history: ≤ 1.25× the time beside none`, figure: `${s(large.wallMs)} vs ${s(none.wallMs)}`, met: large.wallMs <= none.wallMs * 1.25 });
+      checks.push({ bar: `${row.workload} beside a ${Math.round(row.historyBytes / 2 ** 20)} MB history: ≤ 1.25× the memory beside none`, figure: `${mb(large.peakKb)} vs ${mb(none.peakKb)}`, met: large.peakKb <= none.peakKb * 1.25 });
+    }
+  }
   for (const row of results.scale) {
     for (const [id, tool] of Object.entries(row.tools)) {
       if (!id.startsWith('stagerun')) continue;
@@ -124,6 +131,12 @@ export function renderResults(results) {
     out.push('', `### Scale (no processes; ${results.runs.scale} runs)`, '');
     for (const row of results.scale) {
       out.push(table(['workload: ' + row.workload, 'time', 'peak memory'], Object.entries(row.tools).map(([id, tool]) => [id, cell(tool), mb(tool.peakKb)])));
+    }
+  }
+  if (results.history?.length) {
+    out.push('', `### History (${results.runs.history} runs)`, '');
+    for (const row of results.history) {
+      out.push(table([`workload: ${row.workload}`, 'time', 'peak memory'], Object.entries(row.tools).map(([id, tool]) => [id, cell(tool), mb(tool.peakKb)])));
     }
   }
   const checks = bars(results);
