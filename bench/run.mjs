@@ -14,8 +14,8 @@ import { project } from './lib/emit.mjs';
 import { compareCandidates } from './lib/harness.mjs';
 import { writeLargeHistory } from './lib/history.mjs';
 import { bestSchedule } from './lib/optimum.mjs';
-import { ensureTools, machine } from './lib/tools.mjs';
 import { renderResults } from './lib/report.mjs';
+import { ensureTools, machine } from './lib/tools.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -42,9 +42,16 @@ const quietRun = ['--no-history', '--no-summary', '--no-progress'];
 function lowerBound(dag, jobs) {
   const p = pipeline({ root });
   for (const task of dag.tasks) p.task(task.name, { run: ['true'], deps: task.deps });
-  const plan = createPlan(validatePipeline(p), dag.tasks.map((task) => task.name));
+  const plan = createPlan(
+    validatePipeline(p),
+    dag.tasks.map((task) => task.name),
+  );
   const seconds = new Map(dag.tasks.map((task) => [task.name, (task.seconds ?? 0) * 1000]));
-  return bounds(plan, Float64Array.from(plan.tasks, (task) => seconds.get(task.name)), jobs);
+  return bounds(
+    plan,
+    Float64Array.from(plan.tasks, (task) => seconds.get(task.name)),
+    jobs,
+  );
 }
 
 /**
@@ -57,19 +64,39 @@ function peers(dir, jobs, { staged = true, fresh } = {}) {
   const report = (name) => path.join(dir, `r-${name}-${jobs}.json`);
   const list = [stagerun(dir, ['-j', String(jobs), ...quiet, '--report', report('dag')], { id: 'stagerun dag', report: report('dag') })];
   if (fresh) {
-    list.push(stagerun(fresh, ['-j', String(jobs), ...quietRun, '--report', path.join(fresh, `r-${jobs}.json`)], { id: 'stagerun dag, no history', report: path.join(fresh, `r-${jobs}.json`) }));
+    list.push(
+      stagerun(fresh, ['-j', String(jobs), ...quietRun, '--report', path.join(fresh, `r-${jobs}.json`)], {
+        id: 'stagerun dag, no history',
+        report: path.join(fresh, `r-${jobs}.json`),
+      }),
+    );
   }
   if (staged) {
-    list.push(stagerun(dir, ['-j', String(jobs), '--schedule', 'stages', ...quiet, '--report', report('stages')], { id: 'stagerun stages', report: report('stages') }));
+    list.push(
+      stagerun(dir, ['-j', String(jobs), '--schedule', 'stages', ...quiet, '--report', report('stages')], {
+        id: 'stagerun stages',
+        report: report('stages'),
+      }),
+    );
   }
   if (tools.make) list.push({ id: 'make', command: tools.make, args: ['-s', `-j${jobs}`, 'all'], cwd: dir });
-  if (tools.make && staged && fresh) list.push({ id: 'make (staged)', command: tools.make, args: ['-s', `-j${jobs}`, '-f', 'Makefile.staged', 'all'], cwd: dir });
+  if (tools.make && staged && fresh)
+    list.push({ id: 'make (staged)', command: tools.make, args: ['-s', `-j${jobs}`, '-f', 'Makefile.staged', 'all'], cwd: dir });
   if (tools.ninja) list.push({ id: 'ninja', command: tools.ninja, args: ['--quiet', `-j${jobs}`, 'all'], cwd: dir });
   if (tools.just) list.push({ id: 'just', command: tools.just, args: ['--jobs', String(jobs), 'all'], cwd: dir });
   return list;
 }
 
-const results = { date: new Date().toISOString(), machine: machine(), versions, runs: {}, scheduling: [], overhead: [], scale: [], history: [] };
+const results = {
+  date: new Date().toISOString(),
+  machine: machine(),
+  versions,
+  runs: {},
+  scheduling: [],
+  overhead: [],
+  scale: [],
+  history: [],
+};
 
 if (only.has('scheduling')) {
   results.runs.scheduling = runs(3);
@@ -88,7 +115,14 @@ if (only.has('scheduling')) {
       const candidates = peers(dir, jobs, { fresh });
       compareCandidates(candidates.slice(0, 1), 1); // warm-up: gives stagerun its history
       const measured = compareCandidates(candidates, results.runs.scheduling);
-      results.scheduling.push({ workload: dag.name, tasks: dag.tasks.length, jobs, ...lowerBound(dag, jobs), ...bestSchedule(dag, jobs), tools: measured });
+      results.scheduling.push({
+        workload: dag.name,
+        tasks: dag.tasks.length,
+        jobs,
+        ...lowerBound(dag, jobs),
+        ...bestSchedule(dag, jobs),
+        tools: measured,
+      });
     }
   });
 }
@@ -96,10 +130,18 @@ if (only.has('scheduling')) {
 if (only.has('overhead')) {
   results.runs.overhead = runs(5);
   const n = results.runs.overhead;
-  for (const [dag, jobs] of [[independent(500), 2], [chain(500), 2], [independent(1), 1]]) {
+  for (const [dag, jobs] of [
+    [independent(500), 2],
+    [chain(500), 2],
+    [independent(1), 1],
+  ]) {
     const dir = project(root, `overhead-${dag.tasks.length}-${dag.name.startsWith('chain') ? 'chain' : 'flat'}`, dag);
     log(`${dag.name} at -j${jobs} (${n} runs)`);
-    results.overhead.push({ workload: dag.tasks.length === 1 ? 'one `true` task (a whole run)' : dag.name, jobs, tools: compareCandidates(peers(dir, jobs, { staged: false }), n) });
+    results.overhead.push({
+      workload: dag.tasks.length === 1 ? 'one `true` task (a whole run)' : dag.name,
+      jobs,
+      tools: compareCandidates(peers(dir, jobs, { staged: false }), n),
+    });
   }
   log(`start-up (${n * 3} runs)`);
   const empty = mkdtempSync(path.join(root, 'startup-'));
@@ -128,9 +170,15 @@ if (only.has('scale')) {
     stagerun(dir, ['compare', '-j', '64', '--simulate', '--format', 'json'], { id: 'stagerun: compare --simulate -j64', ...memory }),
   ];
   if (tools.make) candidates.push({ id: 'make -n -j64 (dry run)', command: tools.make, args: ['-n', '-j64', 'all'], cwd: dir, ...memory });
-  if (tools.ninja) candidates.push({ id: 'ninja -n -j64 (dry run)', command: tools.ninja, args: ['-n', '-j64', 'all'], cwd: dir, ...memory });
+  if (tools.ninja)
+    candidates.push({ id: 'ninja -n -j64 (dry run)', command: tools.ninja, args: ['-n', '-j64', 'all'], cwd: dir, ...memory });
   log(`scale (${results.runs.scale} runs)`);
-  results.scale.push({ workload: `${dag.name}, ${edgeCount(dag).toLocaleString('en')} edges`, tasks: size, edges: edgeCount(dag), tools: compareCandidates(candidates, results.runs.scale) });
+  results.scale.push({
+    workload: `${dag.name}, ${edgeCount(dag).toLocaleString('en')} edges`,
+    tasks: size,
+    edges: edgeCount(dag),
+    tools: compareCandidates(candidates, results.runs.scale),
+  });
 }
 
 if (only.has('history')) {

@@ -3,7 +3,7 @@
  * below, to a command. Commands wire library pieces together and print; they take their
  * input and output as a `CliIo`, so tests run them in-process.
  */
-import yargs, { type Argv, type ArgumentsCamelCase, type InferredOptionTypes, type Options } from 'yargs';
+import yargs, { type ArgumentsCamelCase, type Argv, type InferredOptionTypes, type Options } from 'yargs';
 import { UsageError } from '../lib/errors.js';
 import { DEFAULT_HISTORY_LIMIT } from '../lib/history.js';
 import { closest } from '../lib/suggest.js';
@@ -16,7 +16,11 @@ import type { CliIo } from './io.js';
 
 /** Options of every command that reads a deployfile. */
 export const deployfileSpec = {
-  file: { alias: 'f', type: 'string', describe: 'Deployfile to use (default: deployfile.ts, .mts, .js or .mjs, looked up from here upwards)' },
+  file: {
+    alias: 'f',
+    type: 'string',
+    describe: 'Deployfile to use (default: deployfile.ts, .mts, .js or .mjs, looked up from here upwards)',
+  },
   color: { type: 'boolean', describe: 'Force colour on or off (default: on for a terminal; NO_COLOR turns it off)' },
 } as const satisfies Record<string, Options>;
 
@@ -33,12 +37,23 @@ export const runSpec = {
   // A string, checked by the command: `-j abc` is then named as given, not as NaN.
   jobs: { alias: 'j', type: 'string', describe: 'Run at most N tasks at once (default: number of CPUs)' },
   'keep-going': { alias: 'k', type: 'boolean', default: false, describe: 'After a failure, keep running tasks that do not depend on it' },
-  schedule: { type: 'string', choices: ['dag', 'stages'], default: 'dag', describe: 'dag: start each task as soon as its deps are done, longest remaining chain first; stages: run stage by stage, as a staged Makefile' },
+  schedule: {
+    type: 'string',
+    choices: ['dag', 'stages'],
+    default: 'dag',
+    describe:
+      'dag: start each task as soon as its deps are done, longest remaining chain first; stages: run stage by stage, as a staged Makefile',
+  },
   'dry-run': { alias: 'n', type: 'boolean', default: false, describe: 'Print the stages, deps and commands; run nothing' },
   list: { alias: 'l', type: 'boolean', default: false, describe: 'List tasks with their deps and descriptions' },
   graph: { type: 'string', describe: 'Print the graph as Graphviz DOT (default) or Mermaid (--graph mermaid)' },
   report: { type: 'string', describe: 'Write the run report (JSON) to FILE' },
-  output: { type: 'string', choices: ['stream', 'grouped'], default: 'stream', describe: "stream: each line as it comes, prefixed with the task's name; grouped: each task's output in one block when it ends" },
+  output: {
+    type: 'string',
+    choices: ['stream', 'grouped'],
+    default: 'stream',
+    describe: "stream: each line as it comes, prefixed with the task's name; grouped: each task's output in one block when it ends",
+  },
   summary: { type: 'boolean', default: true, describe: 'Print the table of tasks at the end (--no-summary to leave it out)' },
   gantt: { type: 'boolean', default: false, describe: 'Draw a Gantt chart of the run at the end' },
   profile: { type: 'string', describe: 'Write a Chrome trace (Perfetto, chrome://tracing) of the run to FILE' },
@@ -50,7 +65,10 @@ export const compareSpec = {
   jobs: { alias: 'j', type: 'string', default: '1,2,3', describe: 'Values of N: a list (1,2,4) or a range (1..8)' },
   schedule: { type: 'string', default: 'dag', describe: "Policies to compare: dag, stages, or 'dag,stages' side by side" },
   simulate: { type: 'boolean', default: false, describe: 'Run nothing: replay the scheduler with durations from history' },
-  'default-duration': { type: 'string', describe: 'With --simulate: seconds for tasks that have no history (default: median of the known ones, else 1)' },
+  'default-duration': {
+    type: 'string',
+    describe: 'With --simulate: seconds for tasks that have no history (default: median of the known ones, else 1)',
+  },
   format: { type: 'string', choices: ['table', 'json', 'csv'], default: 'table', describe: 'Output format' },
   yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before running the targets more than once' },
 } as const satisfies Record<string, Options>;
@@ -76,7 +94,11 @@ export type HistoryArgs = Parsed<typeof historySpec> & { target?: string };
 export type ReportArgs = Parsed<typeof reportSpec>;
 
 const COMMAND_NAMES = ['run', 'compare', 'history', 'report'];
-const targetsPositional = { type: 'string', array: true, describe: 'Tasks, services, or task names shared by services (default: the pipeline default)' } as const;
+const targetsPositional = {
+  type: 'string',
+  array: true,
+  describe: 'Tasks, services, or task names shared by services (default: the pipeline default)',
+} as const;
 
 /**
  * `-j1,2` and `-j1..3`: yargs reads a digit after a short flag as another flag (`-1`), so
@@ -113,7 +135,11 @@ function unknownArguments(message: string, known: readonly string[]): UsageError
 }
 
 function optionNames(...specs: Record<string, Options>[]): string[] {
-  return [...new Set(specs.flatMap((spec) => Object.keys(spec)).concat(['help', 'version', 'no-history', 'no-summary', 'no-progress', 'no-color']))];
+  return [
+    ...new Set(
+      specs.flatMap((spec) => Object.keys(spec)).concat(['help', 'version', 'no-history', 'no-summary', 'no-progress', 'no-color']),
+    ),
+  ];
 }
 
 /** Parses `args` and runs the command they name; resolves to its exit code. */
@@ -122,7 +148,9 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   const known = optionNames(runSpec, compareSpec, historySpec, reportSpec);
   const parser = yargs()
     .scriptName('stagerun')
-    .usage("Usage: $0 [targets..] [options] [-- args for the target tasks]   or   $0 <command> [options]\n\nRuns the deployfile's tasks, at most N at once, each as soon as what it needs is done.")
+    .usage(
+      "Usage: $0 [targets..] [options] [-- args for the target tasks]   or   $0 <command> [options]\n\nRuns the deployfile's tasks, at most N at once, each as soon as what it needs is done.",
+    )
     .parserConfiguration({ 'populate--': true })
     .command(
       ['$0 [targets..]', 'run [targets..]'],
@@ -148,7 +176,8 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     .command(
       'history [target]',
       'Recent runs, and per-task p50/p95 durations and success rates',
-      (y: Argv) => y.positional('target', { type: 'string', describe: 'Only runs of this target (or that ran this task)' }).options(historySpec),
+      (y: Argv) =>
+        y.positional('target', { type: 'string', describe: 'Only runs of this target (or that ran this task)' }).options(historySpec),
       async (argv) => {
         exitCode = await historyCommand(argv as HistoryArgs, io);
       },

@@ -1,6 +1,6 @@
 /** What most commands start from: the deployfile, its pipeline, and its history. */
 import path from 'node:path';
-import { openHistory, type History, type HistoryWarning } from '../lib/history.js';
+import { type History, type HistoryWarning, openHistory } from '../lib/history.js';
 import { findDeployfile, loadDeployfile } from '../lib/load.js';
 import { validatePipeline } from '../lib/plan.js';
 import type { ResolvedPipeline } from '../lib/resolve.js';
@@ -31,7 +31,10 @@ export function locateDeployfile(args: { file?: string | undefined }, io: CliIo)
   return findDeployfile(io.cwd, args.file);
 }
 
-export async function loadProject(args: { file?: string | undefined }, io: CliIo): Promise<{ file: string; resolved: ResolvedPipeline; history: History }> {
+export async function loadProject(
+  args: { file?: string | undefined },
+  io: CliIo,
+): Promise<{ file: string; resolved: ResolvedPipeline; history: History }> {
   const file = locateDeployfile(args, io);
   const pipeline = await loadDeployfile(file, { cwd: io.cwd });
   return { file, resolved: validatePipeline(pipeline), history: historyFor(file, io) };

@@ -30,12 +30,16 @@ export interface CompareRow {
 /** `1,2,3`, `1..3`, `1..8,16` → [1, 2, 3, …], each a whole number ≥ 1, without repeats. */
 export function parseJobsList(text: string): number[] {
   const values: number[] = [];
-  for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const range = /^(\d+)\s*\.\.\s*(\d+)$/.exec(part);
     if (range) {
       const [from, to] = [Number(range[1]), Number(range[2])];
       if (from < 1 || to < from) throw new UsageError(`-j range '${part}' must go up from 1 or more (like 1..8)`);
-      if (to - from + 1 > MAX_JOBS_VALUES) throw new UsageError(`-j range '${part}' has ${to - from + 1} values; at most ${MAX_JOBS_VALUES} are compared at once`);
+      if (to - from + 1 > MAX_JOBS_VALUES)
+        throw new UsageError(`-j range '${part}' has ${to - from + 1} values; at most ${MAX_JOBS_VALUES} are compared at once`);
       for (let n = from; n <= to; n++) values.push(n);
     } else if (/^\d+$/.test(part) && Number(part) >= 1) {
       values.push(Number(part));
@@ -45,13 +49,17 @@ export function parseJobsList(text: string): number[] {
   }
   if (values.length === 0) throw new UsageError(`-j needs at least one value, like 1,2,3 or 1..3 (got '${text}')`);
   const unique = [...new Set(values)];
-  if (unique.length > MAX_JOBS_VALUES) throw new UsageError(`-j '${text}' has ${unique.length} values; at most ${MAX_JOBS_VALUES} are compared at once`);
+  if (unique.length > MAX_JOBS_VALUES)
+    throw new UsageError(`-j '${text}' has ${unique.length} values; at most ${MAX_JOBS_VALUES} are compared at once`);
   return unique;
 }
 
 /** `dag`, `stages` or `dag,stages` → the policies, each once. */
 export function parseSchedules(text: string): SchedulePolicy[] {
-  const values = text.split(',').map((item) => item.trim()).filter(Boolean);
+  const values = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   for (const value of values) {
     if (!SCHEDULE_POLICIES.includes(value as SchedulePolicy)) {
       throw new UsageError(`--schedule takes ${SCHEDULE_POLICIES.join(', ')} or both as 'dag,stages' (got '${value}')`);
@@ -62,7 +70,10 @@ export function parseSchedules(text: string): SchedulePolicy[] {
 }
 
 /** Every (schedule, N) pair of a comparison, in the order they run: each policy across all N. */
-export function comparisonRuns(schedules: readonly SchedulePolicy[], jobsList: readonly number[]): { schedule: SchedulePolicy; jobs: number }[] {
+export function comparisonRuns(
+  schedules: readonly SchedulePolicy[],
+  jobsList: readonly number[],
+): { schedule: SchedulePolicy; jobs: number }[] {
   return schedules.flatMap((schedule) => jobsList.map((jobs) => ({ schedule, jobs })));
 }
 

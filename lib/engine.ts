@@ -5,36 +5,57 @@
  *     import { pipeline, run, simulate } from 'stagerun/engine';
  */
 
-// Building a pipeline in code (the deployfile API, again here so that one import does).
-export { pipeline, service, describeCommand, type Pipeline, type Service, type TaskRef } from './model.js';
-export type { Command, Dependency, OutputStream, PipelineOptions, ServiceOptions, Signal, TaskContext, TaskFunction, TaskOptions } from './model.js';
-
-// Loading a deployfile.
-export { loadDeployfile, findDeployfile, DEPLOYFILE_NAMES } from './load.js';
-
-// Planning: validation, targets, stages, bounds.
-export { toPlan, createPlan, validatePipeline, bounds, type Plan, type PlanTask, type PlanOptions, type Bounds } from './plan.js';
-export type { ResolvedPipeline, ResolvedTask } from './resolve.js';
-
-// Running and simulating.
-export { run, startRun, type RunOptions, type RunHandle } from './run.js';
-export { simulate, SimulatedExecutor, type SimulateOptions, type SimulatedBehaviour } from './simulate.js';
-export { LocalExecutor, type LocalExecutorOptions } from './exec.js';
-export type { Executor, RunningTask, TaskIO, Outcome } from './schedule.js';
-export { realClock, VirtualClock, type Clock } from './clock.js';
-
-// The event stream and what listens to it.
-export { fanOut, type RunEvent, type Sink, type TaskStatus, type RunStatus, type SchedulePolicy } from './events.js';
-export { createReportSink, exitCodeOf, observedCriticalPath, type RunReport, type TaskReport } from './report/json.js';
-export { createTerminalReporter, type TerminalOptions, type OutputMode, type Screen } from './report/terminal.js';
-export { toTrace, type Trace, type TraceEvent } from './report/trace.js';
-export { renderGantt } from './report/gantt.js';
-export { renderMermaidGantt } from './report/mermaid.js';
-
-// History and the figures drawn from it.
-export { openHistory, historyFile, readHistory, appendHistory, recordTo, DEFAULT_HISTORY_LIMIT, type History, type HistoryWarning } from './history.js';
-export { expectedDurations, taskStats, percentile, median, type TaskStats } from './stats.js';
-export { compareRows, comparisonRuns, measureConcurrency, simulateConcurrency, parseJobsList, parseSchedules, type CompareRow } from './compare.js';
-
+export { type Clock, realClock, VirtualClock } from './clock.js';
+export {
+  type CompareRow,
+  compareRows,
+  comparisonRuns,
+  measureConcurrency,
+  parseJobsList,
+  parseSchedules,
+  simulateConcurrency,
+} from './compare.js';
 // Errors: every user mistake is a StagerunError with a code.
 export * from './errors.js';
+// The event stream and what listens to it.
+export { fanOut, type RunEvent, type RunStatus, type SchedulePolicy, type Sink, type TaskStatus } from './events.js';
+export { LocalExecutor, type LocalExecutorOptions } from './exec.js';
+// History and the figures drawn from it.
+export {
+  appendHistory,
+  DEFAULT_HISTORY_LIMIT,
+  type History,
+  type HistoryWarning,
+  historyFile,
+  openHistory,
+  readHistory,
+  recordTo,
+} from './history.js';
+// Loading a deployfile.
+export { DEPLOYFILE_NAMES, findDeployfile, loadDeployfile } from './load.js';
+export type {
+  Command,
+  Dependency,
+  OutputStream,
+  PipelineOptions,
+  ServiceOptions,
+  Signal,
+  TaskContext,
+  TaskFunction,
+  TaskOptions,
+} from './model.js';
+// Building a pipeline in code (the deployfile API, again here so that one import does).
+export { describeCommand, type Pipeline, pipeline, type Service, service, type TaskRef } from './model.js';
+// Planning: validation, targets, stages, bounds.
+export { type Bounds, bounds, createPlan, type Plan, type PlanOptions, type PlanTask, toPlan, validatePipeline } from './plan.js';
+export { renderGantt } from './report/gantt.js';
+export { createReportSink, exitCodeOf, observedCriticalPath, type RunReport, type TaskReport } from './report/json.js';
+export { renderMermaidGantt } from './report/mermaid.js';
+export { createTerminalReporter, type OutputMode, type Screen, type TerminalOptions } from './report/terminal.js';
+export { type Trace, type TraceEvent, toTrace } from './report/trace.js';
+export type { ResolvedPipeline, ResolvedTask } from './resolve.js';
+// Running and simulating.
+export { type RunHandle, type RunOptions, run, startRun } from './run.js';
+export type { Executor, Outcome, RunningTask, TaskIO } from './schedule.js';
+export { type SimulatedBehaviour, SimulatedExecutor, type SimulateOptions, simulate } from './simulate.js';
+export { expectedDurations, median, percentile, type TaskStats, taskStats } from './stats.js';

@@ -95,7 +95,7 @@ export class NotAPipelineError extends StagerunError {
     readonly found: string,
   ) {
     super(`the deployfile's default export is ${found}, not a pipeline`, file);
-    this.hints.push("end the deployfile with `export default p;` where `const p = pipeline();`");
+    this.hints.push('end the deployfile with `export default p;` where `const p = pipeline();`');
   }
 }
 
@@ -138,8 +138,7 @@ export class UnknownDependencyError extends StagerunError {
     file?: string,
   ) {
     super(
-      `task '${task}' depends on '${dependency}', which is not a task or service` +
-        (suggestion ? ` (did you mean '${suggestion}'?)` : ''),
+      `task '${task}' depends on '${dependency}', which is not a task or service${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
       file,
     );
   }
@@ -165,14 +164,9 @@ export class UnknownTargetError extends StagerunError {
     readonly available: readonly string[],
     file?: string,
   ) {
-    super(
-      `unknown target '${target}'` + (suggestion ? ` (did you mean '${suggestion}'?)` : ''),
-      file,
-    );
+    super(`unknown target '${target}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`, file);
     const shown = available.slice(0, 30);
-    this.hints.push(
-      `targets: ${shown.join(', ')}${available.length > shown.length ? `, … (${available.length} in all; see --list)` : ''}`,
-    );
+    this.hints.push(`targets: ${shown.join(', ')}${available.length > shown.length ? `, … (${available.length} in all; see --list)` : ''}`);
   }
 }
 
@@ -183,9 +177,7 @@ export class NoTargetError extends StagerunError {
     file?: string,
   ) {
     super('no target given and the pipeline sets no default', file);
-    this.hints.push(
-      'name a target (`stagerun deploy`) or add `p.default(\'deploy\')` to the deployfile',
-    );
+    this.hints.push("name a target (`stagerun deploy`) or add `p.default('deploy')` to the deployfile");
   }
 }
 

@@ -79,13 +79,7 @@ export interface RunEndEvent {
   readonly makespanMs: number;
 }
 
-export type RunEvent =
-  | RunStartEvent
-  | TaskStartEvent
-  | TaskOutputEvent
-  | TaskEndEvent
-  | RunStoppingEvent
-  | RunEndEvent;
+export type RunEvent = RunStartEvent | TaskStartEvent | TaskOutputEvent | TaskEndEvent | RunStoppingEvent | RunEndEvent;
 
 export type Sink = (event: RunEvent) => void;
 

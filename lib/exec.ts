@@ -11,10 +11,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { LineSplitter } from './lines.js';
-import type { Executor, Outcome, RunningTask, TaskIO } from './schedule.js';
+import { type TaskContext, type TaskFunction, withArgs } from './model.js';
 import type { PlanTask } from './plan.js';
-import { withArgs, type TaskContext, type TaskFunction } from './model.js';
-import { watchdog, type Watchdog } from './watchdog.js';
+import type { Executor, Outcome, RunningTask, TaskIO } from './schedule.js';
+import { type Watchdog, watchdog } from './watchdog.js';
 
 type Execa = typeof import('execa').execa;
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -139,7 +139,8 @@ export class LocalExecutor implements Executor {
     this.#graceMs = options.graceMs ?? 5000;
     this.#stopSignal = options.stopSignal ?? 'SIGTERM';
     const env = copyEnv(options.env ?? process.env);
-    if ((options.colorLevel ?? 0) > 0 && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = String(options.colorLevel);
+    if ((options.colorLevel ?? 0) > 0 && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)
+      env.FORCE_COLOR = String(options.colorLevel);
     this.#env = env;
     this.#watchdog = options.watchdog === false ? undefined : watchdog(this.#graceMs);
   }
@@ -283,8 +284,7 @@ export class LocalExecutor implements Executor {
       .then(() => fn(context))
       .then(
         () => io.end(controller.signal.aborted ? { exitCode: null, error: 'stopped' } : { exitCode: 0 }),
-        (error: unknown) =>
-          io.end({ exitCode: 1, error: error instanceof Error ? error.message : format(error) }),
+        (error: unknown) => io.end({ exitCode: 1, error: error instanceof Error ? error.message : format(error) }),
       );
     return {
       // A function cannot be killed: abort its signal, and stop waiting after the grace period.

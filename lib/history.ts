@@ -17,6 +17,7 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, ren
 import path from 'node:path';
 import { HistoryError } from './errors.js';
 import type { RunEvent, Sink } from './events.js';
+import { entry } from './maps.js';
 import { createReportSink, type RunReport } from './report/json.js';
 import { ensureStateDir, stateDirOf } from './state.js';
 import { median } from './stats.js';
@@ -170,8 +171,7 @@ export function recentDurations(
       for (const task of run.tasks) {
         if (task.status !== 'ok' || task.durationMs === null || !task.command) continue;
         if (wanted && !wanted.has(task.name)) continue;
-        let list = samples.get(task.name);
-        if (!list) samples.set(task.name, (list = []));
+        const list = entry(samples, task.name, (): number[] => []);
         if (list.length < DURATION_SAMPLES && list.push(task.durationMs) === DURATION_SAMPLES) complete++;
       }
       if (++runs >= DURATION_LOOKBACK_RUNS || (wanted && complete === wanted.size)) break;
@@ -345,7 +345,10 @@ export function findRun(runs: readonly RunReport[], id: string): RunReport {
   if (exact) return exact;
   const matches = runs.filter((run) => run.id.includes(id));
   if (matches.length === 1) return matches[0]!;
-  const recent = runs.slice(-5).map((run) => run.id).reverse();
+  const recent = runs
+    .slice(-5)
+    .map((run) => run.id)
+    .reverse();
   const error = new HistoryError(
     matches.length === 0 ? `no recorded run has the id '${id}'` : `'${id}' matches ${matches.length} runs; give more of the id`,
   );

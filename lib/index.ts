@@ -5,7 +5,7 @@
  *
  * Running, simulating and reading timings back is the engine's: `stagerun/engine`.
  */
-export { pipeline, service, type Pipeline, type Service, type TaskRef } from './model.js';
+
 export type {
   AbortSignalLike,
   Command,
@@ -18,3 +18,4 @@ export type {
   TaskFunction,
   TaskOptions,
 } from './model.js';
+export { type Pipeline, pipeline, type Service, service, type TaskRef } from './model.js';

@@ -12,20 +12,21 @@
  * `import()` of a computed path (`import('./lib/' + name)`, which esbuild cannot bundle).
  * A small module resolve hook does that; it costs about 25 ms, so it is only installed then.
  */
+
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import {
   DeployfileLoadError,
   DeployfileNotFoundError,
-  NotAPipelineError,
   describeValue,
   isStagerunError,
-  sourceLines,
+  NotAPipelineError,
   type SourceLocation,
+  sourceLines,
 } from './errors.js';
 import { isPipeline, type Pipeline } from './model.js';
 import { ensureStateDir, stateDirOf } from './state.js';
@@ -41,7 +42,8 @@ export function findDeployfile(from: string, explicit?: string): string {
     if (!existsSync(file)) throw new DeployfileNotFoundError(DEPLOYFILE_NAMES, from, explicit);
     if (!statSync(file).isDirectory()) return file;
     const inside = DEPLOYFILE_NAMES.map((name) => path.join(file, name)).find((candidate) => existsSync(candidate));
-    if (!inside) throw new DeployfileNotFoundError(DEPLOYFILE_NAMES, file, `${explicit} (a directory without ${DEPLOYFILE_NAMES.join(', ')})`);
+    if (!inside)
+      throw new DeployfileNotFoundError(DEPLOYFILE_NAMES, file, `${explicit} (a directory without ${DEPLOYFILE_NAMES.join(', ')})`);
     return inside;
   }
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
@@ -55,7 +57,9 @@ export function findDeployfile(from: string, explicit?: string): string {
 
 // The package's own entry, so that a bundled deployfile shares this copy of stagerun
 // (index.js when built; index.ts when the sources run under a TypeScript loader, as in tests).
-const selfEntry = ['./index.js', './index.ts'].map((entry) => fileURLToPath(new URL(entry, import.meta.url))).find((file) => existsSync(file));
+const selfEntry = ['./index.js', './index.ts']
+  .map((entry) => fileURLToPath(new URL(entry, import.meta.url)))
+  .find((file) => existsSync(file));
 
 /** First stack frame inside the deployfile's own sources (not node_modules, not node:). */
 export function locationFromStack(error: unknown, file: string): SourceLocation | undefined {
@@ -274,7 +278,9 @@ function loadFailure(error: unknown, file: string, cwd: string): DeployfileLoadE
   const where = location ? ` at ${relative(cwd, location.file)}:${location.line}` : '';
   const failure = new DeployfileLoadError(file, `${name}: ${message}${where}`, location);
   if (/Dynamic require of |require is not defined|module is not defined|exports is not defined/.test(message)) {
-    failure.hints.push("a deployfile is an ES module: write `import { pipeline } from 'stagerun';` and `export default p;` (not require/module.exports)");
+    failure.hints.push(
+      "a deployfile is an ES module: write `import { pipeline } from 'stagerun';` and `export default p;` (not require/module.exports)",
+    );
   }
   return failure;
 }

@@ -115,12 +115,7 @@ function checkName(kind: string, name: unknown, local: boolean): asserts name is
   }
 }
 
-function checkKnownKeys(
-  task: string,
-  options: object,
-  known: readonly string[],
-  what: string,
-): void {
+function checkKnownKeys(task: string, options: object, known: readonly string[], what: string): void {
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       const hint = closest(key, known);
@@ -167,18 +162,8 @@ function checkTaskOptions(name: string, options: TaskOptions, inService: boolean
   if (run !== undefined && typeof run !== 'function') {
     if (typeof run === 'string') {
       if (run.trim() === '') throw new InvalidTaskError(name, 'run', run, 'is an empty command');
-    } else if (
-      !Array.isArray(run) ||
-      run.length === 0 ||
-      !run.every((part: unknown) => typeof part === 'string') ||
-      run[0] === ''
-    ) {
-      throw new InvalidTaskError(
-        name,
-        'run',
-        run,
-        'must be a shell command string, a non-empty argv array of strings, or a function',
-      );
+    } else if (!Array.isArray(run) || run.length === 0 || !run.every((part: unknown) => typeof part === 'string') || run[0] === '') {
+      throw new InvalidTaskError(name, 'run', run, 'must be a shell command string, a non-empty argv array of strings, or a function');
     }
   }
   checkRefs(name, 'deps', options.deps);
@@ -195,11 +180,7 @@ function checkTaskOptions(name: string, options: TaskOptions, inService: boolean
   checkEnv(name, options.env);
 }
 
-function define(
-  name: string,
-  options: TaskOptions,
-  service: Service | undefined,
-): TaskDefinition {
+function define(name: string, options: TaskOptions, service: Service | undefined): TaskDefinition {
   return {
     name,
     service,
@@ -401,6 +382,7 @@ export function withArgs(command: string, args: readonly string[]): string {
 export function describeCommand(run: Command | undefined, args: readonly string[] = []): string {
   if (run === undefined) return '(no command: a goal)';
   if (typeof run === 'string') return withArgs(run, args);
-  if (typeof run === 'function') return `[function${run.name ? ` ${run.name}` : ''}]${args.length > 0 ? ` with args ${args.map(shellQuote).join(' ')}` : ''}`;
+  if (typeof run === 'function')
+    return `[function${run.name ? ` ${run.name}` : ''}]${args.length > 0 ? ` with args ${args.map(shellQuote).join(' ')}` : ''}`;
   return [...run, ...args].map(shellQuote).join(' ');
 }

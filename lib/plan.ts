@@ -2,10 +2,11 @@
  * A plan: the tasks a run needs, in stages, with integer ids for the scheduler.
  * Pure: the same plan drives real runs, simulations and `--dry-run`.
  */
-import { assertAcyclic, buildGraph, closure, stagesOf, type TaskGraph } from './graph.js';
+
 import { UsageError } from './errors.js';
+import { assertAcyclic, buildGraph, closure, stagesOf, type TaskGraph } from './graph.js';
 import { isPipeline, type Pipeline } from './model.js';
-import { resolvePipeline, resolveTargets, type ResolvedPipeline, type ResolvedTask } from './resolve.js';
+import { type ResolvedPipeline, type ResolvedTask, resolvePipeline, resolveTargets } from './resolve.js';
 
 export interface PlanTask extends ResolvedTask {
   /** Index into `plan.tasks` (declaration order among the selected tasks). */
@@ -58,7 +59,9 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
   const args = options.args ?? [];
   const receivers = new Set(args.length > 0 ? targetTasks.filter((name) => pipeline.byName.get(name)!.run !== undefined) : []);
   if (args.length > 0 && receivers.size === 0) {
-    const error = new UsageError(`the words after '--' (${args.join(' ')}) have no task to go to: ${targetTasks.join(', ')} ${targetTasks.length === 1 ? 'is a goal' : 'are goals'} without a command`);
+    const error = new UsageError(
+      `the words after '--' (${args.join(' ')}) have no task to go to: ${targetTasks.join(', ')} ${targetTasks.length === 1 ? 'is a goal' : 'are goals'} without a command`,
+    );
     error.hints.push('name the task that should receive them, e.g. stagerun service_a:deploy -- --verbose');
     throw error;
   }
@@ -68,7 +71,7 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
   const whole = chosen.length === pipeline.tasks.length ? validatedGraphs.get(pipeline) : undefined;
   const stageNames = stagesOf(whole ?? buildGraph(chosen, selected));
   const stageOf = new Map<string, number>();
-  stageNames.forEach((names, stage) => names.forEach((name) => stageOf.set(name, stage)));
+  for (const [stage, names] of stageNames.entries()) for (const name of names) stageOf.set(name, stage);
   const idOf = new Map(chosen.map((task, id) => [task.name, id]));
   const dependents: number[][] = chosen.map(() => []);
   const tasks: PlanTask[] = chosen.map((task, id) => {

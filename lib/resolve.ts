@@ -5,15 +5,7 @@
  */
 import path from 'node:path';
 import { DuplicateTaskError, NoTargetError, UnknownDependencyError, UnknownTargetError } from './errors.js';
-import {
-  isService,
-  isTaskRef,
-  type Command,
-  type Dependency,
-  type Pipeline,
-  type Service,
-  type TaskDefinition,
-} from './model.js';
+import { type Command, type Dependency, isService, isTaskRef, type Pipeline, type Service, type TaskDefinition } from './model.js';
 import { closest } from './suggest.js';
 
 export interface ResolvedTask {
@@ -64,8 +56,15 @@ export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? proc
   const unknown = (task: string, dependency: string, local?: Service): UnknownDependencyError => {
     // Inside a service, a plain name means the service's own task first: so do suggestions.
     const own = local ? (services.get(local.name) ?? []) : [];
-    const ownGuess = own.length > 0 ? closest(dependency, own.map((name) => name.slice(local!.name.length + 1))) : undefined;
-    const suggestion = ownGuess !== undefined ? `${local!.name}:${ownGuess}` : closest(dependency, [...byDefinition.keys(), ...services.keys()]);
+    const ownGuess =
+      own.length > 0
+        ? closest(
+            dependency,
+            own.map((name) => name.slice(local!.name.length + 1)),
+          )
+        : undefined;
+    const suggestion =
+      ownGuess !== undefined ? `${local!.name}:${ownGuess}` : closest(dependency, [...byDefinition.keys(), ...services.keys()]);
     return new UnknownDependencyError(task, dependency, suggestion, source);
   };
 
@@ -99,12 +98,7 @@ export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? proc
       for (const upstream of [...owner.upstream, ...definition.after]) {
         const upstreamName = isService(upstream) ? upstream.name : upstream;
         if (!services.has(upstreamName)) {
-          throw new UnknownDependencyError(
-            definition.name,
-            upstreamName,
-            closest(upstreamName, services.keys()),
-            source,
-          );
+          throw new UnknownDependencyError(definition.name, upstreamName, closest(upstreamName, services.keys()), source);
         }
         const counterpart = `${upstreamName}:${localName}`;
         if (byDefinition.has(counterpart)) deps.add(counterpart);
@@ -127,9 +121,7 @@ export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? proc
   });
 
   const byName = new Map(tasks.map((task) => [task.name, task]));
-  const defaults = pipeline.defaults.map((target) =>
-    isTaskRef(target) || isService(target) ? target.name : target,
-  );
+  const defaults = pipeline.defaults.map((target) => (isTaskRef(target) || isService(target) ? target.name : target));
   return { source, root, tasks, byName, services, defaults };
 }
 

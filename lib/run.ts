@@ -5,14 +5,14 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { realClock, type Clock } from './clock.js';
+import { type Clock, realClock } from './clock.js';
 import { InvalidOptionError, InvalidTaskError } from './errors.js';
 import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from './events.js';
 import { LocalExecutor } from './exec.js';
 import type { Pipeline, Signal } from './model.js';
-import { taskWeights, toPlan, type Plan } from './plan.js';
+import { type Plan, taskWeights, toPlan } from './plan.js';
 import { createReportSink, type RunReport } from './report/json.js';
-import { startSchedule, type Executor } from './schedule.js';
+import { type Executor, startSchedule } from './schedule.js';
 
 export interface RunOptions {
   /** Targets to run; default: the pipeline's default. */
@@ -54,7 +54,11 @@ export function checkRunOptions(options: { jobs?: unknown; schedule?: unknown; g
     throw new InvalidOptionError('jobs', options.jobs, 'must be a whole number of at least 1');
   }
   if (options.schedule !== undefined && !SCHEDULE_POLICIES.includes(options.schedule as SchedulePolicy)) {
-    throw new InvalidOptionError('schedule', options.schedule, `must be one of ${SCHEDULE_POLICIES.map((policy) => `'${policy}'`).join(', ')}`);
+    throw new InvalidOptionError(
+      'schedule',
+      options.schedule,
+      `must be one of ${SCHEDULE_POLICIES.map((policy) => `'${policy}'`).join(', ')}`,
+    );
   }
   if (options.graceMs !== undefined && !((options.graceMs as number) >= 0)) {
     throw new InvalidOptionError('graceMs', options.graceMs, 'must be a number of milliseconds, 0 or more');

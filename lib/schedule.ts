@@ -12,7 +12,7 @@ import type { Clock } from './clock.js';
 import type { RunStatus, SchedulePolicy, Sink, TaskStatus } from './events.js';
 import { Heap } from './heap.js';
 import type { OutputStream } from './model.js';
-import { remainingPath, type Plan, type PlanTask } from './plan.js';
+import { type Plan, type PlanTask, remainingPath } from './plan.js';
 import { newRunId } from './report/json.js';
 
 /** How a task's execution ended, as the executor saw it. Success is exit code 0 and no error. */
@@ -70,13 +70,7 @@ const READY = 1;
 const RUNNING = 2;
 const SETTLED = 3;
 
-export function startSchedule(
-  plan: Plan,
-  options: ScheduleOptions,
-  executor: Executor,
-  clock: Clock,
-  emit: Sink,
-): ScheduleHandle {
+export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Executor, clock: Clock, emit: Sink): ScheduleHandle {
   const { jobs, policy, keepGoing, weights } = options;
   if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, got ${jobs}`);
   const tasks = plan.tasks;
@@ -87,9 +81,7 @@ export function startSchedule(
   const startAt = new Float64Array(count).fill(-1);
   const slotOf = new Int32Array(count).fill(-1);
   const stageLeft = plan.stages.map((stage) => stage.length);
-  const ready = new Heap<number>(
-    (a, b) => priority[a]! > priority[b]! || (priority[a] === priority[b] && a < b),
-  );
+  const ready = new Heap<number>((a, b) => priority[a]! > priority[b]! || (priority[a] === priority[b] && a < b));
   const freeSlots = new Heap<number>((a, b) => a < b);
   let nextSlot = 0;
   const running = new Map<number, RunningTask>();
@@ -111,7 +103,11 @@ export function startSchedule(
     resolveDone = resolve;
   });
 
-  const settle = (id: number, status: TaskStatus, fields: { exitCode?: number | null; signal?: string | null; reason?: string | null } = {}) => {
+  const settle = (
+    id: number,
+    status: TaskStatus,
+    fields: { exitCode?: number | null; signal?: string | null; reason?: string | null } = {},
+  ) => {
     state[id] = SETTLED;
     if (status !== 'ok') anyNotOk = true;
     stageLeft[tasks[id]!.stage]!--;
@@ -133,8 +129,7 @@ export function startSchedule(
     else ready.push(id);
   };
 
-  const eligible = (id: number) =>
-    state[id] === PENDING && waitingOn[id] === 0 && (policy === 'dag' || tasks[id]!.stage <= currentStage);
+  const eligible = (id: number) => state[id] === PENDING && waitingOn[id] === 0 && (policy === 'dag' || tasks[id]!.stage <= currentStage);
 
   const release = (id: number) => {
     for (const dependent of tasks[id]!.dependentIds) {

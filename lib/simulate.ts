@@ -5,10 +5,10 @@
 import { VirtualClock } from './clock.js';
 import { fanOut, type SchedulePolicy, type Sink } from './events.js';
 import type { Pipeline } from './model.js';
-import { toPlan, type Plan, type PlanTask } from './plan.js';
+import { type Plan, type PlanTask, toPlan } from './plan.js';
 import { createReportSink, type RunReport } from './report/json.js';
 import { checkRunOptions } from './run.js';
-import { startSchedule, type Executor, type RunningTask, type TaskIO } from './schedule.js';
+import { type Executor, type RunningTask, startSchedule, type TaskIO } from './schedule.js';
 
 /** What a simulated task does: how long it takes, how it exits, what it prints. */
 export interface SimulatedBehaviour {
@@ -69,7 +69,10 @@ export function effectiveDurations(plan: Plan, options: SimulateOptions): { byId
     }
     const duration = given.get(task.name);
     if (duration === undefined) unknown.push(task.name);
-    else known.push((byId[task.id] = duration));
+    else {
+      byId[task.id] = duration;
+      known.push(duration);
+    }
   }
   const sorted = Float64Array.from(known).sort();
   const defaultMs = options.defaultDurationMs ?? (sorted.length > 0 ? sorted[sorted.length >> 1]! : 1000);

@@ -1,4 +1,5 @@
 /** Figures from history: expected durations, percentiles, success rates. */
+import { entry } from './maps.js';
 import type { RunReport } from './report/json.js';
 
 /** Nearest-rank percentile of an ascending array (q in 0..1); NaN when empty. */
@@ -24,8 +25,7 @@ export function expectedDurations(runs: readonly RunReport[], lastRuns = 10): Ma
   for (let i = runs.length - 1; i >= 0; i--) {
     for (const task of runs[i]!.tasks) {
       if (task.status !== 'ok' || task.durationMs === null || !task.command) continue;
-      let list = samples.get(task.name);
-      if (!list) samples.set(task.name, (list = []));
+      const list = entry(samples, task.name, (): number[] => []);
       if (list.length < lastRuns) list.push(task.durationMs);
     }
   }
@@ -49,12 +49,11 @@ export function taskStats(runs: readonly RunReport[]): TaskStats[] {
   for (const run of runs) {
     for (const task of run.tasks) {
       if (!task.command || task.startMs === null) continue;
-      let entry = byName.get(task.name);
-      if (!entry) byName.set(task.name, (entry = { durations: [], started: 0, ok: 0 }));
-      entry.started++;
+      const counts = entry(byName, task.name, () => ({ durations: [] as number[], started: 0, ok: 0 }));
+      counts.started++;
       if (task.status === 'ok') {
-        entry.ok++;
-        if (task.durationMs !== null) entry.durations.push(task.durationMs);
+        counts.ok++;
+        if (task.durationMs !== null) counts.durations.push(task.durationMs);
       }
     }
   }

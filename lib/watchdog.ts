@@ -7,7 +7,7 @@
  * It costs one `sh` started per run (off the path of the first task) and one short write
  * per task start and end; it reads nothing else and prints nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 // Each live group is a shell variable g_<pgid>; the loop ends when stagerun's end of the
 // pipe closes. Terminal signals are ignored: only the pipe says when stagerun is gone.
@@ -38,7 +38,8 @@ let shared: Watchdog | undefined;
 
 /** The process's watchdog, started on first use and shared by every run in this process. */
 export function watchdog(graceMs: number): Watchdog {
-  return (shared ??= startWatchdog(graceMs));
+  shared ??= startWatchdog(graceMs);
+  return shared;
 }
 
 export function startWatchdog(graceMs: number): Watchdog {

@@ -1,11 +1,12 @@
 // The benchmark's generators and its optimum search: checked here so that `npm run bench`
 // does not rot between runs. (The figures themselves come from bench/, never from tests.)
-import t from 'tap';
+
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import t from 'tap';
 // @ts-expect-error: plain .mjs modules without declarations
-import { chainBehindFillers, randomLayered, seed, unevenFanIn, generations } from '../bench/lib/dags.mjs';
+import { chainBehindFillers, generations, randomLayered, seed, unevenFanIn } from '../bench/lib/dags.mjs';
 // @ts-expect-error: plain .mjs modules without declarations
 import { project } from '../bench/lib/emit.mjs';
 // @ts-expect-error: plain .mjs modules without declarations

@@ -1,23 +1,30 @@
-import t from 'tap';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { appendHistory, historyFile, linesFromEnd, readHistory, recentDurations, type HistoryWarning } from '../lib/history.js';
-import { simulate } from '../lib/simulate.js';
+import t from 'tap';
+import { appendHistory, type HistoryWarning, historyFile, linesFromEnd, readHistory, recentDurations } from '../lib/history.js';
 import type { RunReport } from '../lib/report/json.js';
+import { simulate } from '../lib/simulate.js';
 import { seedPipeline } from './helpers/seed.js';
 
 const tempFile = () => historyFile(path.join(mkdtempSync(path.join(tmpdir(), 'stagerun-history-')), 'deployfile.ts'));
-const aRun = (jobs = 2): RunReport => simulate(seedPipeline(), { jobs, durations: { A: 1000, B: 1000, C: 1000, D: 1000, E: 1000, F: 1000 } });
+const aRun = (jobs = 2): RunReport =>
+  simulate(seedPipeline(), { jobs, durations: { A: 1000, B: 1000, C: 1000, D: 1000, E: 1000, F: 1000 } });
 
 t.test('append and read back, oldest first; .stagerun ignores itself', async (t) => {
   const file = tempFile();
   t.same(readHistory(file), [], 'no file: no runs');
   const runs = [aRun(1), aRun(2), aRun(3)];
   for (const run of runs) appendHistory(file, run);
-  t.same(readHistory(file).map((run) => run.id), runs.map((run) => run.id));
-  t.same(readHistory(file).map((run) => run.makespanMs), [6000, 3000, 3000]);
+  t.same(
+    readHistory(file).map((run) => run.id),
+    runs.map((run) => run.id),
+  );
+  t.same(
+    readHistory(file).map((run) => run.makespanMs),
+    [6000, 3000, 3000],
+  );
   t.equal(readFileSync(path.join(path.dirname(file), '.gitignore'), 'utf8'), '*\n');
 });
 
@@ -97,7 +104,11 @@ t.test('lines are read from the end, across block boundaries, with their offsets
   writeFileSync(file, `${lines.join('\n')}\n`);
   for (const blockSize of [1, 2, 3, 7, 64, 1 << 16]) {
     const read = [...linesFromEnd(file, blockSize)];
-    t.same(read.map((line) => line.text), lines.filter(Boolean).reverse(), `block size ${blockSize}`);
+    t.same(
+      read.map((line) => line.text),
+      lines.filter(Boolean).reverse(),
+      `block size ${blockSize}`,
+    );
     const text = readFileSync(file, 'utf8');
     for (const line of read) t.equal(Buffer.from(text).subarray(line.offset).toString('utf8').split('\n')[0], line.text);
   }
@@ -108,7 +119,11 @@ t.test('a run reads only the recent runs it needs: damage further back is never 
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, '{"damaged and never read"\n');
   // Recorded as real runs: simulations are never history.
-  for (let i = 0; i < 12; i++) appendHistory(file, { ...simulate(seedPipeline(), { jobs: 2, durations: { A: 100 + i, B: 1, C: 1, D: 1, E: 1, F: 1 } }), simulated: false });
+  for (let i = 0; i < 12; i++)
+    appendHistory(file, {
+      ...simulate(seedPipeline(), { jobs: 2, durations: { A: 100 + i, B: 1, C: 1, D: 1, E: 1, F: 1 } }),
+      simulated: false,
+    });
   const warnings: HistoryWarning[] = [];
   const recent = recentDurations(file, { wanted: new Set(['A', 'B']), onWarning: (warning) => warnings.push(warning) });
   t.same(warnings, [], 'the damaged first line was not reached');
@@ -117,7 +132,11 @@ t.test('a run reads only the recent runs it needs: damage further back is never 
   t.same([...recent.durations.keys()].sort(), ['A', 'B'], 'only the wanted tasks');
   const all = recentDurations(file, { onWarning: (warning) => warnings.push(warning) });
   t.equal(all.runs, 12, 'without a wanted set it reads back as far as there are runs');
-  t.same(warnings.map((warning) => [warning.line, warning.reason.slice(0, 20)]), [[1, warnings[0]?.reason.slice(0, 20)]], 'and names the damaged line by number');
+  t.same(
+    warnings.map((warning) => [warning.line, warning.reason.slice(0, 20)]),
+    [[1, warnings[0]?.reason.slice(0, 20)]],
+    'and names the damaged line by number',
+  );
 });
 
 t.test('trimming cuts at a line boundary, without parsing, and keeps what is newest', async (t) => {

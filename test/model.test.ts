@@ -1,6 +1,4 @@
 import t from 'tap';
-import { pipeline, service, describeCommand } from '../lib/model.js';
-import { validatePipeline, createPlan } from '../lib/plan.js';
 import {
   CycleError,
   DuplicateTaskError,
@@ -9,6 +7,8 @@ import {
   UnknownDependencyError,
   UnknownTargetError,
 } from '../lib/errors.js';
+import { describeCommand, pipeline, service } from '../lib/model.js';
+import { createPlan, validatePipeline } from '../lib/plan.js';
 
 const resolve = (p: ReturnType<typeof pipeline>) => validatePipeline(p, '/repo');
 
@@ -40,7 +40,7 @@ t.test('service-level ordering expands into task dependencies', async (t) => {
   p.add(d);
   const resolved = resolve(p);
   t.same(resolved.byName.get('d:deploy')!.deps, ['d:build', 'a:deploy', 'b:deploy'], "D's deploy comes after A's and B's");
-  t.same(resolved.byName.get('d:build')!.deps, ['a:build'], 'and its build after A\'s build (B has none)');
+  t.same(resolved.byName.get('d:build')!.deps, ['a:build'], "and its build after A's build (B has none)");
   t.same(resolved.byName.get('d:smoke')!.deps, ['d:deploy'], 'no counterpart, no extra dependency');
   t.equal(resolved.byName.get('b:deploy')!.cwd, '/repo/services/b');
 });
@@ -73,14 +73,20 @@ t.test('declaration order is the order things are added to the pipeline', async 
   p.task('first', { run: 'true' });
   p.add(early);
   p.task('last', { run: 'true' });
-  t.same(resolve(p).tasks.map((task) => task.name), ['first', 'early:x', 'last']);
+  t.same(
+    resolve(p).tasks.map((task) => task.name),
+    ['first', 'early:x', 'last'],
+  );
 });
 
 t.test('bad options fail at declaration with the task, option and value', async (t) => {
   const p = pipeline();
   const cases: [() => unknown, RegExp][] = [
     [() => p.task('a', { dep: ['b'] } as never), /task 'a': option 'dep' is not an option \(did you mean 'deps'\?\)/],
-    [() => p.task('a', { run: 42 } as never), /task 'a': run must be a shell command string, a non-empty argv array of strings, or a function \(got 42\)/],
+    [
+      () => p.task('a', { run: 42 } as never),
+      /task 'a': run must be a shell command string, a non-empty argv array of strings, or a function \(got 42\)/,
+    ],
     [() => p.task('a', { run: [] as never }), /task 'a': run must be .* \(got an array \[\]\)/],
     [() => p.task('a', { run: '  ' }), /task 'a': run is an empty command/],
     [() => p.task('a', { deps: 'b' as never }), /task 'a': deps must be an array/],
@@ -172,7 +178,11 @@ t.test('targets: tasks, services, and names shared by services', async (t) => {
   t.same(createPlan(resolved, ['b']).targets, ['b:build', 'b:deploy']);
   t.same(createPlan(resolved, ['deploy']).targets, ['a:deploy', 'b:deploy']);
   t.same(createPlan(resolved, []).targets, ['lint'], 'the default');
-  t.same(createPlan(resolved, ['a:deploy']).tasks.map((task) => task.name), ['a:build', 'a:deploy'], 'with what they need');
+  t.same(
+    createPlan(resolved, ['a:deploy']).tasks.map((task) => task.name),
+    ['a:build', 'a:deploy'],
+    'with what they need',
+  );
   const error = t.throws(() => createPlan(resolved, ['deplyo'])) as UnknownTargetError;
   t.type(error, UnknownTargetError);
   t.equal(error.message, "unknown target 'deplyo' (did you mean 'deploy'?)");
@@ -192,14 +202,23 @@ t.test('plan: stages are topological generations of what the targets need', asyn
   p.task('f', { run: 'true' });
   p.task('unrelated', { run: 'true' });
   const plan = createPlan(resolve(p), ['c', 'e', 'f']);
-  t.same(plan.stages.map((stage) => stage.map((task) => task.name)), [['a', 'b', 'f'], ['d'], ['c', 'e']]);
-  t.same(plan.tasks.map((task) => task.stage), [0, 0, 1, 2, 2, 0]);
+  t.same(
+    plan.stages.map((stage) => stage.map((task) => task.name)),
+    [['a', 'b', 'f'], ['d'], ['c', 'e']],
+  );
+  t.same(
+    plan.tasks.map((task) => task.stage),
+    [0, 0, 1, 2, 2, 0],
+  );
   t.notOk(plan.byName.has('unrelated'));
 });
 
 t.test('describeCommand quotes argv for a shell reader', async (t) => {
   t.equal(describeCommand('make -C a deploy'), 'make -C a deploy');
   t.equal(describeCommand(['make', '-C', 'a b', "it's"]), `make -C 'a b' 'it'\\''s'`);
-  t.equal(describeCommand(async function deployIt() {}), '[function deployIt]');
+  t.equal(
+    describeCommand(async function deployIt() {}),
+    '[function deployIt]',
+  );
   t.equal(describeCommand(undefined), '(no command: a goal)');
 });

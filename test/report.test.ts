@@ -1,15 +1,15 @@
 import t from 'tap';
-import type { Tap } from './helpers/tap.js';
-import { simulate } from '../lib/simulate.js';
-import { toTrace } from '../lib/report/trace.js';
+import { compareRows } from '../lib/compare.js';
+import { createPlan, validatePipeline } from '../lib/plan.js';
+import { renderCompare } from '../lib/render/compare.js';
 import { renderGantt, tickStep } from '../lib/report/gantt.js';
 import { renderMermaidGantt } from '../lib/report/mermaid.js';
-import { renderCompare } from '../lib/render/compare.js';
-import { compareRows } from '../lib/compare.js';
 import { createProgress } from '../lib/report/progress.js';
-import { createPlan, validatePipeline } from '../lib/plan.js';
-import { seedPipeline } from './helpers/seed.js';
+import { toTrace } from '../lib/report/trace.js';
+import { simulate } from '../lib/simulate.js';
 import { fakeRun } from './helpers/fake.js';
+import { seedPipeline } from './helpers/seed.js';
+import type { Tap } from './helpers/tap.js';
 
 const durations = { A: 1000, B: 1200, C: 800, D: 1000, E: 1500, F: 2500 };
 
@@ -21,7 +21,10 @@ export function checkTrace(t: Tap, trace: ReturnType<typeof toTrace>) {
   for (const [tid, events] of byTrack) {
     events.sort((a, b) => a.ts! - b.ts!);
     for (let i = 1; i < events.length; i++) {
-      t.ok(events[i - 1]!.ts! + events[i - 1]!.dur! <= events[i]!.ts!, `track ${tid}: ${events[i - 1]!.name} ends before ${events[i]!.name} starts`);
+      t.ok(
+        events[i - 1]!.ts! + events[i - 1]!.dur! <= events[i]!.ts!,
+        `track ${tid}: ${events[i - 1]!.name} ends before ${events[i]!.name} starts`,
+      );
     }
   }
   return tasks;
@@ -36,7 +39,10 @@ t.test('trace: valid trace-event JSON, one track per slot, slots never overlap',
     t.same(tasks.map((event) => event.name).sort(), ['A', 'B', 'C', 'D', 'E', 'F'], 'every task, goals left out');
     t.ok(tasks.every((event) => event.tid >= 1 && event.tid <= jobs && event.pid === 1));
     const names = trace.traceEvents.filter((event) => event.name === 'thread_name').map((event) => event.args!.name);
-    t.same(names, Array.from({ length: jobs }, (_, i) => `slot ${i + 1}`));
+    t.same(
+      names,
+      Array.from({ length: jobs }, (_, i) => `slot ${i + 1}`),
+    );
     const f = tasks.find((event) => event.name === 'F')!;
     t.equal(f.dur, 2_500_000, 'microseconds');
   }
@@ -71,12 +77,21 @@ t.test('mermaid gantt: sections by stage, ms timestamps, colons escaped', async 
   t.match(text, /section stage 1\n/);
   t.match(text, /service_a∶deploy :(crit|done), t0, 0, 1000\n/);
   t.match(text, /\n```$/);
-  t.notMatch(text.split('\n').filter((line) => line.includes(' :')).join('\n'), /service_a:deploy/);
+  t.notMatch(
+    text
+      .split('\n')
+      .filter((line) => line.includes(' :'))
+      .join('\n'),
+    /service_a:deploy/,
+  );
 });
 
 t.test('compare output as table, CSV and JSON', async (t) => {
   const plan = createPlan(validatePipeline(seedPipeline(), '/tmp'));
-  const rows = compareRows(plan, [1, 2].map((jobs) => simulate(plan, { jobs, durations: { A: 1000, B: 1000, C: 1000, D: 1000, E: 1000, F: 1000 } })));
+  const rows = compareRows(
+    plan,
+    [1, 2].map((jobs) => simulate(plan, { jobs, durations: { A: 1000, B: 1000, C: 1000, D: 1000, E: 1000, F: 1000 } })),
+  );
   const table = renderCompare(rows, 'table');
   t.match(table[0], /^N\s+schedule\s+makespan\s+speedup\s+efficiency\s+lower bound\s+gap$/);
   t.match(table[2], /^2\s+dag\s+3\.00s\s+2\.00×\s+100%\s+3\.00s\s+0\.0%$/);
@@ -107,21 +122,39 @@ t.test('progress: done/total, running tasks, time left from history; cleared at 
   t.equal(statuses[1], '» 0/6 done · running A 0ms · ~30ms left');
   t.ok(statuses.includes('» 2/6 done · running D 0ms, F 0ms · ~20ms left'), 'A and B done, D and F running, 20 ms to go');
   const noHistory: (string | undefined)[] = [];
-  const blind = createProgress({ screen: { print() {}, status: (text) => noHistory.push(text) }, durations: new Map(), width: () => 40, now: () => 0, intervalMs: 1e9 });
+  const blind = createProgress({
+    screen: { print() {}, status: (text) => noHistory.push(text) },
+    durations: new Map(),
+    width: () => 40,
+    now: () => 0,
+    intervalMs: 1e9,
+  });
   for (const event of events) blind(event);
   t.equal(noHistory[1], '» 0/6 done · running A 0ms · no histor…', 'no estimate without history');
-  t.ok(noHistory.every((line) => line === undefined || line.length <= 39), 'cut to the width, less one column');
+  t.ok(
+    noHistory.every((line) => line === undefined || line.length <= 39),
+    'cut to the width, less one column',
+  );
 });
 
 t.test('progress never shows a negative elapsed time, even when its clock lags the events', async (t) => {
   const statuses: (string | undefined)[] = [];
   let clock = 0;
-  const progress = createProgress({ screen: { print() {}, status: (text) => statuses.push(text) }, durations: new Map(), width: () => 200, now: () => clock, intervalMs: 1e9 });
+  const progress = createProgress({
+    screen: { print() {}, status: (text) => statuses.push(text) },
+    durations: new Map(),
+    width: () => 200,
+    now: () => clock,
+    intervalMs: 1e9,
+  });
   const { events } = fakeRun(seedPipeline(), { jobs: 2 });
   for (const event of events) {
     clock = Math.max(0, event.at - 0.6);
     progress(event);
   }
   t.ok(statuses.length > 3);
-  t.notOk(statuses.some((line) => line?.includes('-')), statuses.find((line) => line?.includes('-')) ?? 'no negative time');
+  t.notOk(
+    statuses.some((line) => line?.includes('-')),
+    statuses.find((line) => line?.includes('-')) ?? 'no negative time',
+  );
 });

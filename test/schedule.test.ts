@@ -1,9 +1,9 @@
 import t from 'tap';
-import { pipeline, type TaskRef } from '../lib/model.js';
-import { createPlan, taskWeights, validatePipeline } from '../lib/plan.js';
-import { startSchedule, type Executor } from '../lib/schedule.js';
 import { VirtualClock } from '../lib/clock.js';
 import type { RunEvent } from '../lib/events.js';
+import { pipeline, type TaskRef } from '../lib/model.js';
+import { createPlan, taskWeights, validatePipeline } from '../lib/plan.js';
+import { type Executor, startSchedule } from '../lib/schedule.js';
 import { fakeRun, statuses } from './helpers/fake.js';
 import { seedPipeline } from './helpers/seed.js';
 
@@ -173,7 +173,9 @@ t.test('an executor that ends tasks synchronously: a 20,000-task chain, no stack
   };
   const events: RunEvent[] = [];
   const clock = new VirtualClock();
-  const handle = startSchedule(plan, { jobs: 4, policy: 'dag', keepGoing: false, weights: taskWeights(plan) }, executor, clock, (event) => events.push(event));
+  const handle = startSchedule(plan, { jobs: 4, policy: 'dag', keepGoing: false, weights: taskWeights(plan) }, executor, clock, (event) =>
+    events.push(event),
+  );
   clock.runAll();
   t.equal(await handle.done, 'ok');
   t.equal(order.length, 20_000);
@@ -206,6 +208,16 @@ t.test('an executor that throws on start fails that task only', async (t) => {
 t.test('jobs must be a positive integer', async (t) => {
   const plan = createPlan(validatePipeline(seedPipeline(), '/tmp'));
   for (const jobs of [0, -1, 1.5, Number.NaN]) {
-    t.throws(() => startSchedule(plan, { jobs, policy: 'dag', keepGoing: false, weights: taskWeights(plan) }, { start: () => ({ stop() {} }) }, new VirtualClock(), () => {}), RangeError);
+    t.throws(
+      () =>
+        startSchedule(
+          plan,
+          { jobs, policy: 'dag', keepGoing: false, weights: taskWeights(plan) },
+          { start: () => ({ stop() {} }) },
+          new VirtualClock(),
+          () => {},
+        ),
+      RangeError,
+    );
   }
 });

@@ -1,7 +1,7 @@
 // Sanity laws of the simulator (and so of the scheduler) on random DAGs.
 import t from 'tap';
-import { pipeline, type Pipeline } from '../lib/model.js';
-import { bounds, createPlan, validatePipeline, type Plan } from '../lib/plan.js';
+import { type Pipeline, pipeline } from '../lib/model.js';
+import { bounds, createPlan, type Plan, validatePipeline } from '../lib/plan.js';
 import { simulate } from '../lib/simulate.js';
 import { seedPipeline } from './helpers/seed.js';
 
@@ -50,7 +50,8 @@ t.test('laws on 200 random DAGs', async (t) => {
       for (const schedule of ['dag', 'stages'] as const) {
         const report = simulate(plan, { jobs, durations, schedule });
         const { lowerBoundMs } = bounds(plan, weights, jobs);
-        if (report.makespanMs < lowerBoundMs - 1e-6) t.fail(`seed ${seed} ${schedule} -j${jobs}: ${report.makespanMs} beats the bound ${lowerBoundMs}`);
+        if (report.makespanMs < lowerBoundMs - 1e-6)
+          t.fail(`seed ${seed} ${schedule} -j${jobs}: ${report.makespanMs} beats the bound ${lowerBoundMs}`);
         if (report.makespanMs > totalWorkMs) t.fail(`seed ${seed} ${schedule} -j${jobs}: slower than serial`);
         const most = Math.max(...report.tasks.map((task) => task.slot ?? -1));
         if (most >= jobs) t.fail(`seed ${seed}: slot ${most} at -j${jobs}`);
@@ -80,5 +81,13 @@ t.test('unknown durations take the median of the known ones, or 1 s', async (t) 
 
 t.test('simulated failures', async (t) => {
   const report = simulate(seedPipeline(), { jobs: 2, exitCodes: { D: 2 }, keepGoing: true });
-  t.same(report.tasks.filter((task) => task.status !== 'ok').map((task) => [task.name, task.status]), [['D', 'failed'], ['C', 'skipped'], ['E', 'skipped'], ['deploy', 'skipped']]);
+  t.same(
+    report.tasks.filter((task) => task.status !== 'ok').map((task) => [task.name, task.status]),
+    [
+      ['D', 'failed'],
+      ['C', 'skipped'],
+      ['E', 'skipped'],
+      ['deploy', 'skipped'],
+    ],
+  );
 });

@@ -1,11 +1,11 @@
 import t from 'tap';
-import { expectedDurations, median, percentile, taskStats } from '../lib/stats.js';
-import { isOwnRun } from '../lib/history.js';
 import { compareRows, parseJobsList } from '../lib/compare.js';
-import { simulate } from '../lib/simulate.js';
-import { createPlan, validatePipeline } from '../lib/plan.js';
 import { UsageError } from '../lib/errors.js';
+import { isOwnRun } from '../lib/history.js';
+import { createPlan, validatePipeline } from '../lib/plan.js';
 import type { RunReport } from '../lib/report/json.js';
+import { simulate } from '../lib/simulate.js';
+import { expectedDurations, median, percentile, taskStats } from '../lib/stats.js';
 import { seedPipeline } from './helpers/seed.js';
 
 const seedDurations = { A: 1000, B: 1000, C: 1000, D: 1000, E: 1000, F: 1000 };
@@ -21,7 +21,13 @@ t.test('percentiles and medians', async (t) => {
 
 t.test('expected durations: median of the last successful runs, newest first', async (t) => {
   const runs: RunReport[] = [];
-  for (const [a, aStatus] of [[900, 'ok'], [100, 'ok'], [200, 'ok'], [5000, 'failed'], [300, 'ok']] as const) {
+  for (const [a, aStatus] of [
+    [900, 'ok'],
+    [100, 'ok'],
+    [200, 'ok'],
+    [5000, 'failed'],
+    [300, 'ok'],
+  ] as const) {
     const run = simulate(seedPipeline(), { jobs: 2, durations: { ...seedDurations, A: a } });
     run.tasks.find((task) => task.name === 'A')!.status = aStatus;
     runs.push(run);
@@ -30,11 +36,17 @@ t.test('expected durations: median of the last successful runs, newest first', a
   t.equal(expectedDurations(runs, 3).get('A'), 200, 'only the last 3 successes: 100, 200, 300');
   t.notOk(expectedDurations(runs).has('deploy'), 'goals have no duration');
   const real = { ...runs[1]!, simulated: false };
-  t.same([runs[0]!, real].filter((run) => isOwnRun(run)), [real], 'simulations are not history');
+  t.same(
+    [runs[0]!, real].filter((run) => isOwnRun(run)),
+    [real],
+    'simulations are not history',
+  );
 });
 
 t.test('task stats: runs, success rate, p50, p95, slowest first', async (t) => {
-  const runs = [1, 2, 3, 4].map((i) => simulate(seedPipeline(), { jobs: 2, durations: { ...seedDurations, D: 1000 * i }, exitCodes: i === 4 ? { B: 1 } : {} }));
+  const runs = [1, 2, 3, 4].map((i) =>
+    simulate(seedPipeline(), { jobs: 2, durations: { ...seedDurations, D: 1000 * i }, exitCodes: i === 4 ? { B: 1 } : {} }),
+  );
   const stats = taskStats(runs);
   t.equal(stats[0]!.name, 'D', 'D is the slowest');
   const b = stats.find((task) => task.name === 'B')!;

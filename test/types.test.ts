@@ -1,9 +1,10 @@
 // A mistake in a deployfile is a type error in the editor: tsc must reject exactly the marked lines.
-import t from 'tap';
+
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import t from 'tap';
 import { repoRoot } from './helpers/cli.js';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -26,10 +27,24 @@ t.test('two entry points: `stagerun` for deployfile authors, `stagerun/engine` f
   const authors = await import(path.join(repoRoot, 'dist/index.js'));
   t.same(Object.keys(authors).sort(), ['pipeline', 'service'], 'a deployfile author sees pipeline and service (and their types)');
   const engine = await import(path.join(repoRoot, 'dist/engine.js'));
-  for (const name of ['pipeline', 'run', 'startRun', 'simulate', 'loadDeployfile', 'toPlan', 'LocalExecutor', 'SimulatedExecutor', 'VirtualClock', 'openHistory', 'toTrace', 'StagerunError']) {
+  for (const name of [
+    'pipeline',
+    'run',
+    'startRun',
+    'simulate',
+    'loadDeployfile',
+    'toPlan',
+    'LocalExecutor',
+    'SimulatedExecutor',
+    'VirtualClock',
+    'openHistory',
+    'toTrace',
+    'StagerunError',
+  ]) {
     t.ok(name in engine, `stagerun/engine exports ${name}`);
   }
-  for (const internal of ['startSchedule', 'remainingPath', 'taskWeights', 'resolvePipeline']) t.notOk(internal in engine, `${internal} stays internal`);
+  for (const internal of ['startSchedule', 'remainingPath', 'taskWeights', 'resolvePipeline'])
+    t.notOk(internal in engine, `${internal} stays internal`);
   t.equal(authors.pipeline, engine.pipeline, 'one copy of the model behind both');
   const declarations = readFileSync(path.join(repoRoot, 'dist/types/lib/model.d.ts'), 'utf8');
   t.notMatch(declarations, /definitions\(\)|get upstream|get defaults/, '@internal members are not published');

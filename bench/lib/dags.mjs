@@ -16,7 +16,14 @@ export function seed() {
   const t = (name, deps = []) => ({ name, deps, seconds: 1 });
   return {
     name: 'seed services A–F (1 s each)',
-    tasks: [t('service_a'), t('service_b'), t('service_d', ['service_a', 'service_b']), t('service_c', ['service_d']), t('service_e', ['service_d']), t('service_f')],
+    tasks: [
+      t('service_a'),
+      t('service_b'),
+      t('service_d', ['service_a', 'service_b']),
+      t('service_c', ['service_d']),
+      t('service_e', ['service_d']),
+      t('service_f'),
+    ],
   };
 }
 
@@ -68,7 +75,10 @@ export function independent(n) {
 
 /** A chain of n no-op tasks. */
 export function chain(n) {
-  return { name: `chain of ${n} \`true\``, tasks: Array.from({ length: n }, (_, i) => ({ name: `t${i}`, deps: i > 0 ? [`t${i - 1}`] : [], command: 'true' })) };
+  return {
+    name: `chain of ${n} \`true\``,
+    tasks: Array.from({ length: n }, (_, i) => ({ name: `t${i}`, deps: i > 0 ? [`t${i - 1}`] : [], command: 'true' })),
+  };
 }
 
 /** ~n tasks with ~3n edges: each task needs up to 3 of the 1,000 before it. */
@@ -99,6 +109,10 @@ export function generations(dag) {
     return value;
   };
   const stages = [];
-  for (const task of dag.tasks) (stages[visit(task.name)] ??= []).push(task.name);
+  for (const task of dag.tasks) {
+    const level = visit(task.name);
+    stages[level] ??= [];
+    stages[level].push(task.name);
+  }
   return stages;
 }

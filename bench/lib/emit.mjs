@@ -20,8 +20,8 @@ export function writeStagedMakefile(dir, dag) {
   const stages = generations(dag);
   const byName = new Map(dag.tasks.map((task) => [task.name, task]));
   const lines = [`.PHONY: all ${stages.map((_, i) => `stage${i + 1}`).join(' ')} ${dag.tasks.map((task) => task.name).join(' ')}`, 'all:'];
-  stages.forEach((_, i) => lines.push(`\t@$(MAKE) -s -f Makefile.staged stage${i + 1}`));
-  stages.forEach((stage, i) => lines.push(`stage${i + 1}: ${stage.join(' ')}`));
+  for (let i = 0; i < stages.length; i++) lines.push(`\t@$(MAKE) -s -f Makefile.staged stage${i + 1}`);
+  for (const [i, stage] of stages.entries()) lines.push(`stage${i + 1}: ${stage.join(' ')}`);
   // Inside a stage the recipes have no prerequisites: the barrier is the ordering.
   for (const name of stages.flat()) lines.push(`${name}:`, `\t@${commandOf(byName.get(name))}`);
   writeFileSync(path.join(dir, 'Makefile.staged'), `${lines.join('\n')}\n`);
@@ -29,7 +29,8 @@ export function writeStagedMakefile(dir, dag) {
 
 export function writeNinja(dir, dag) {
   const lines = ['rule run', '  command = $cmd', ''];
-  for (const task of dag.tasks) lines.push(`build ${task.name}: run${task.deps.map((dep) => ` ${dep}`).join('')}`, `  cmd = ${commandOf(task)}`);
+  for (const task of dag.tasks)
+    lines.push(`build ${task.name}: run${task.deps.map((dep) => ` ${dep}`).join('')}`, `  cmd = ${commandOf(task)}`);
   lines.push(`build all: phony ${dag.tasks.map((task) => task.name).join(' ')}`, 'default all');
   writeFileSync(path.join(dir, 'build.ninja'), `${lines.join('\n')}\n`);
 }

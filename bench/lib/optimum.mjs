@@ -10,8 +10,8 @@ function listSchedule(tasks, jobs, rank) {
   const index = new Map(tasks.map((task, i) => [task.name, i]));
   const waiting = tasks.map((task) => task.deps.length);
   const dependents = tasks.map(() => []);
-  tasks.forEach((task, i) => task.deps.forEach((dep) => dependents[index.get(dep)].push(i)));
-  let ready = [];
+  for (const [i, task] of tasks.entries()) for (const dep of task.deps) dependents[index.get(dep)].push(i);
+  const ready = [];
   for (let i = 0; i < n; i++) if (waiting[i] === 0) ready.push(i);
   const running = []; // [end, i]
   let now = 0;
@@ -51,7 +51,7 @@ export function bestSchedule(dag, jobs) {
   let best = Infinity;
   const tryRank = (order) => {
     const rank = new Array(n);
-    order.forEach((task, position) => (rank[task] = position));
+    for (const [position, task] of order.entries()) rank[task] = position;
     best = Math.min(best, listSchedule(tasks, jobs, rank));
   };
   const ids = tasks.map((_, i) => i);

@@ -11,7 +11,11 @@ function cell(tool) {
 }
 
 function table(header, rows) {
-  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 export function bars(results) {
@@ -41,28 +45,57 @@ export function bars(results) {
   for (const row of results.overhead) {
     const ours = row.tools['stagerun dag'];
     if (ours && row.tools.make && row.workload.includes('500')) {
-      checks.push({ bar: `${row.workload} -j${row.jobs}: ≤ 1.5× make`, figure: `${s(ours.wallMs)} vs ${s(row.tools.make.wallMs * 1.5)} allowed (make ${s(row.tools.make.wallMs)})`, met: ours.wallMs <= row.tools.make.wallMs * 1.5 });
+      checks.push({
+        bar: `${row.workload} -j${row.jobs}: ≤ 1.5× make`,
+        figure: `${s(ours.wallMs)} vs ${s(row.tools.make.wallMs * 1.5)} allowed (make ${s(row.tools.make.wallMs)})`,
+        met: ours.wallMs <= row.tools.make.wallMs * 1.5,
+      });
     }
   }
   const startup = results.overhead.find((row) => row.tools['node -e 0']);
   const one = results.overhead.find((row) => row.workload.startsWith('one '));
   if (startup) {
     const floor = startup.tools['node -e 0'].wallMs;
-    checks.push({ bar: '`stagerun --version` ≤ `node -e 0` + 30 ms', figure: `${s(startup.tools['stagerun --version'].wallMs)} vs ${s(floor + 30)} allowed`, met: startup.tools['stagerun --version'].wallMs <= floor + 30 });
-    if (one) checks.push({ bar: 'one-task .ts run ≤ `node -e 0` + 150 ms', figure: `${s(one.tools['stagerun dag'].wallMs)} vs ${s(floor + 150)} allowed`, met: one.tools['stagerun dag'].wallMs <= floor + 150 });
+    checks.push({
+      bar: '`stagerun --version` ≤ `node -e 0` + 30 ms',
+      figure: `${s(startup.tools['stagerun --version'].wallMs)} vs ${s(floor + 30)} allowed`,
+      met: startup.tools['stagerun --version'].wallMs <= floor + 30,
+    });
+    if (one)
+      checks.push({
+        bar: 'one-task .ts run ≤ `node -e 0` + 150 ms',
+        figure: `${s(one.tools['stagerun dag'].wallMs)} vs ${s(floor + 150)} allowed`,
+        met: one.tools['stagerun dag'].wallMs <= floor + 150,
+      });
   }
   for (const row of results.history ?? []) {
     const [large, none] = Object.values(row.tools);
     if (large && none) {
-      checks.push({ bar: `${row.workload} beside a ${Math.round(row.historyBytes / 2 ** 20)} MB history: ≤ 1.25× the time beside none`, figure: `${s(large.wallMs)} vs ${s(none.wallMs)}`, met: large.wallMs <= none.wallMs * 1.25 });
-      checks.push({ bar: `${row.workload} beside a ${Math.round(row.historyBytes / 2 ** 20)} MB history: ≤ 1.25× the memory beside none`, figure: `${mb(large.peakKb)} vs ${mb(none.peakKb)}`, met: large.peakKb <= none.peakKb * 1.25 });
+      checks.push({
+        bar: `${row.workload} beside a ${Math.round(row.historyBytes / 2 ** 20)} MB history: ≤ 1.25× the time beside none`,
+        figure: `${s(large.wallMs)} vs ${s(none.wallMs)}`,
+        met: large.wallMs <= none.wallMs * 1.25,
+      });
+      checks.push({
+        bar: `${row.workload} beside a ${Math.round(row.historyBytes / 2 ** 20)} MB history: ≤ 1.25× the memory beside none`,
+        figure: `${mb(large.peakKb)} vs ${mb(none.peakKb)}`,
+        met: large.peakKb <= none.peakKb * 1.25,
+      });
     }
   }
   for (const row of results.scale) {
     for (const [id, tool] of Object.entries(row.tools)) {
       if (!id.startsWith('stagerun')) continue;
-      checks.push({ bar: `${row.tasks.toLocaleString('en')} tasks, ${id.replace('stagerun: ', '')}: < 3 s`, figure: s(tool.wallMs), met: tool.wallMs < 3000 });
-      checks.push({ bar: `${row.tasks.toLocaleString('en')} tasks, ${id.replace('stagerun: ', '')}: < 1 GB`, figure: mb(tool.peakKb), met: tool.peakKb < 2 ** 20 });
+      checks.push({
+        bar: `${row.tasks.toLocaleString('en')} tasks, ${id.replace('stagerun: ', '')}: < 3 s`,
+        figure: s(tool.wallMs),
+        met: tool.wallMs < 3000,
+      });
+      checks.push({
+        bar: `${row.tasks.toLocaleString('en')} tasks, ${id.replace('stagerun: ', '')}: < 1 GB`,
+        figure: mb(tool.peakKb),
+        met: tool.peakKb < 2 ** 20,
+      });
     }
   }
   return checks;
@@ -81,7 +114,19 @@ export function renderResults(results) {
     out.push('', `### Scheduling quality (tasks \`sleep\`; ${results.runs.scheduling} runs)`, '');
     out.push(
       table(
-        ['workload', '-j', 'lower bound', 'best found', 'stagerun dag (makespan)', 'stagerun dag', 'stagerun dag, no history', 'stagerun stages', ...peers, 'dag / make', 'dag / ninja'],
+        [
+          'workload',
+          '-j',
+          'lower bound',
+          'best found',
+          'stagerun dag (makespan)',
+          'stagerun dag',
+          'stagerun dag, no history',
+          'stagerun stages',
+          ...peers,
+          'dag / make',
+          'dag / ninja',
+        ],
         results.scheduling.map((row) => [
           row.workload,
           String(row.jobs),
@@ -100,7 +145,7 @@ export function renderResults(results) {
     out.push(
       '',
       '- "lower bound" is max(critical path, total work / N). "best found" is the best schedule over every priority order (* : over 5,000 random and longest-first orders, for larger DAGs); where it is above the bound, no schedule reaches the bound.',
-      '- "stagerun dag (makespan)" is the run\'s own makespan, from its first task\'s start to its last task\'s end. Every other column is wall time, start-up included (about 0.15 s for stagerun, a few ms for the others).',
+      "- \"stagerun dag (makespan)\" is the run's own makespan, from its first task's start to its last task's end. Every other column is wall time, start-up included (about 0.15 s for stagerun, a few ms for the others).",
       '- "stagerun dag" runs with history, as every run after the first does: priorities weigh each task by its recorded duration. "no history" is a first run in a fresh project, where every task weighs the same.',
       '- "make (staged)" is the barrier Makefile of the story. "dag / make" and "dag / ninja" compare wall times.',
     );
@@ -130,18 +175,36 @@ export function renderResults(results) {
   if (results.scale.length) {
     out.push('', `### Scale (no processes; ${results.runs.scale} runs)`, '');
     for (const row of results.scale) {
-      out.push(table(['workload: ' + row.workload, 'time', 'peak memory'], Object.entries(row.tools).map(([id, tool]) => [id, cell(tool), mb(tool.peakKb)])));
+      out.push(
+        table(
+          [`workload: ${row.workload}`, 'time', 'peak memory'],
+          Object.entries(row.tools).map(([id, tool]) => [id, cell(tool), mb(tool.peakKb)]),
+        ),
+      );
     }
   }
   if (results.history?.length) {
     out.push('', `### History (${results.runs.history} runs)`, '');
     for (const row of results.history) {
-      out.push(table([`workload: ${row.workload}`, 'time', 'peak memory'], Object.entries(row.tools).map(([id, tool]) => [id, cell(tool), mb(tool.peakKb)])));
+      out.push(
+        table(
+          [`workload: ${row.workload}`, 'time', 'peak memory'],
+          Object.entries(row.tools).map(([id, tool]) => [id, cell(tool), mb(tool.peakKb)]),
+        ),
+      );
     }
   }
   const checks = bars(results);
   if (checks.length) {
-    out.push('', '### Bars', '', table(['bar', 'figure', 'met'], checks.map((check) => [check.bar, check.figure, check.met ? 'yes' : '**no**'])));
+    out.push(
+      '',
+      '### Bars',
+      '',
+      table(
+        ['bar', 'figure', 'met'],
+        checks.map((check) => [check.bar, check.figure, check.met ? 'yes' : '**no**']),
+      ),
+    );
   }
   return out.join('\n');
 }

@@ -56,7 +56,10 @@ export function ensureTools(log) {
   if (!just) {
     log('installing just from npm (rust-just) into bench/.tools…');
     try {
-      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', toolsDir, 'rust-just'], { stdio: 'ignore', timeout: 180_000 });
+      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', toolsDir, 'rust-just'], {
+        stdio: 'ignore',
+        timeout: 180_000,
+      });
     } catch {
       log('rust-just did not install: just is left out');
     }

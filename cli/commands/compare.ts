@@ -2,11 +2,12 @@
  * `stagerun compare <targets..> -j 1..3`: run (or simulate) the targets once per N and
  * print makespan, speedup, efficiency and the gap to the lower bound.
  */
-import { comparisonRuns, compareRows, measureConcurrency, parseJobsList, parseSchedules, simulateConcurrency } from '../../lib/compare.js';
+import { compareRows, comparisonRuns, measureConcurrency, parseJobsList, parseSchedules, simulateConcurrency } from '../../lib/compare.js';
 import { UsageError } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/format.js';
+import type { History } from '../../lib/history.js';
 import { createPlan, type Plan } from '../../lib/plan.js';
-import { renderCompare, type CompareFormat } from '../../lib/render/compare.js';
+import { type CompareFormat, renderCompare } from '../../lib/render/compare.js';
 import { exitCodeOf } from '../../lib/report/json.js';
 import { createTerminalReporter } from '../../lib/report/terminal.js';
 import { startRun } from '../../lib/run.js';
@@ -14,15 +15,16 @@ import type { CompareArgs } from '../app.js';
 import { seconds, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
-import { listenForInterrupts, type Interrupts } from '../signals.js';
+import { type Interrupts, listenForInterrupts } from '../signals.js';
 import { colorLevel, screenOn } from '../terminal.js';
 import { passThrough } from './run.js';
-import type { History } from '../../lib/history.js';
 
 /** Running a deploy several times needs a yes: asked on a terminal, else --yes. */
 async function confirm(io: CliIo, what: string, runs: number): Promise<boolean> {
   if (!io.ask) {
-    throw new UsageError(`compare would run ${what} ${runs} times, and there is no terminal to ask on; pass --yes to confirm, or --simulate to run nothing`);
+    throw new UsageError(
+      `compare would run ${what} ${runs} times, and there is no terminal to ask on; pass --yes to confirm, or --simulate to run nothing`,
+    );
   }
   const answer = await io.ask(`compare will run ${what} ${runs} times (that may deploy ${runs} times). Continue? [y/N] `);
   return /^y(es)?$/i.test(answer.trim());
@@ -58,11 +60,18 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
       durations,
       defaultDurationMs: defaultDuration === undefined ? undefined : defaultDuration * 1000,
     });
-    note(`simulated from ${recent.runs} recorded run${recent.runs === 1 ? '' : 's'} (median duration of each task's last successful runs); nothing was run`);
+    note(
+      `simulated from ${recent.runs} recorded run${recent.runs === 1 ? '' : 's'} (median duration of each task's last successful runs); nothing was run`,
+    );
     if (unknown.length > 0) {
       const commands = plan.tasks.filter((task) => task.run !== undefined).length;
       const shown = unknown.slice(0, 8).join(', ') + (unknown.length > 8 ? `, … (${unknown.length} in all)` : '');
-      const source = defaultDuration !== undefined ? '--default-duration' : durations.size > 0 ? 'the median of the known tasks' : 'no task has history; set it with --default-duration';
+      const source =
+        defaultDuration !== undefined
+          ? '--default-duration'
+          : durations.size > 0
+            ? 'the median of the known tasks'
+            : 'no task has history; set it with --default-duration';
       note(`no history for ${unknown.length} of ${commands} tasks (${shown}): simulated at ${formatDuration(defaultMs)} each (${source})`);
     }
     print(renderCompare(compareRows(plan, reports), format));

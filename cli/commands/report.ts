@@ -1,7 +1,7 @@
 /** `stagerun report [--run ID | --last] --format mermaid|gantt|trace|json|table`: show a recorded run. */
 import { HistoryError, UsageError } from '../../lib/errors.js';
 import { findRun } from '../../lib/history.js';
-import { renderRecordedRun, REPORT_FORMATS, type ReportFormat } from '../../lib/render/report.js';
+import { REPORT_FORMATS, type ReportFormat, renderRecordedRun } from '../../lib/render/report.js';
 import type { ReportArgs } from '../app.js';
 import type { CliIo } from '../io.js';
 import { historyFor, locateDeployfile } from '../project.js';
@@ -19,7 +19,10 @@ export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number
     throw error;
   }
   const run = args.run !== undefined ? findRun(runs, args.run) : runs[runs.length - 1]!;
-  const text = renderRecordedRun(run, args.format as ReportFormat, { width: columnsOf(io.stdout), colorLevel: colorLevel(io.stdout, args.color, io.env) });
+  const text = renderRecordedRun(run, args.format as ReportFormat, {
+    width: columnsOf(io.stdout),
+    colorLevel: colorLevel(io.stdout, args.color, io.env),
+  });
   io.stdout.write(`${text}\n`);
   return 0;
 }

@@ -91,7 +91,8 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const screen = screenOn(io.stdout, io.stderr, canRedraw(io.stdout, io.env));
   const sinks: Sink[] = [];
   // Progress goes first so that its line is gone before the final summary prints.
-  if (args.progress ?? canRedraw(io.stdout, io.env)) sinks.push(createProgress({ screen, durations, width: () => columnsOf(io.stdout), now: () => io.clock.now() }));
+  if (args.progress ?? canRedraw(io.stdout, io.env))
+    sinks.push(createProgress({ screen, durations, width: () => columnsOf(io.stdout), now: () => io.clock.now() }));
   sinks.push(createTerminalReporter({ screen, colorLevel: level, output: args.output as OutputMode, summary: args.summary }));
   if (args.history) sinks.push(history.recorder(historyLimit));
 

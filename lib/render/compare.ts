@@ -29,7 +29,17 @@ export function renderCompare(rows: readonly CompareRow[], format: CompareFormat
     return [
       'jobs,schedule,makespanMs,speedup,efficiency,lowerBoundMs,gap,simulated,ok',
       ...rows.map((row) =>
-        [row.jobs, row.schedule, row.makespanMs, row.speedup.toFixed(3), row.efficiency.toFixed(3), row.lowerBoundMs, row.gap.toFixed(3), row.simulated, row.ok].join(','),
+        [
+          row.jobs,
+          row.schedule,
+          row.makespanMs,
+          row.speedup.toFixed(3),
+          row.efficiency.toFixed(3),
+          row.lowerBoundMs,
+          row.gap.toFixed(3),
+          row.simulated,
+          row.ok,
+        ].join(','),
       ),
     ];
   }

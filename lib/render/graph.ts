@@ -24,7 +24,8 @@ export function renderMermaid(plan: Plan): string {
   const lines = ['flowchart LR'];
   plan.stages.forEach((stage, index) => {
     lines.push(`  subgraph stage${index + 1}[${label(`stage ${index + 1}`)}]`);
-    for (const task of stage) lines.push(`    ${id(task.id)}${task.run === undefined ? `([${label(task.name)}])` : `[${label(task.name)}]`}`);
+    for (const task of stage)
+      lines.push(`    ${id(task.id)}${task.run === undefined ? `([${label(task.name)}])` : `[${label(task.name)}]`}`);
     lines.push('  end');
   });
   for (const task of plan.tasks) for (const dep of task.depIds) lines.push(`  ${id(dep)} --> ${id(task.id)}`);

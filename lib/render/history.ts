@@ -1,7 +1,7 @@
 /** `stagerun history`: recent runs, and per task p50, p95, success rate, slowest first. */
 import { formatDuration, table } from '../format.js';
 import type { RunReport } from '../report/json.js';
-import { taskStats, type TaskStats } from '../stats.js';
+import { type TaskStats, taskStats } from '../stats.js';
 
 function when(iso: string): string {
   const date = new Date(iso);
@@ -22,7 +22,16 @@ export function historyData(runs: readonly RunReport[], limit: number): HistoryD
     runs: runs
       .slice(-limit)
       .reverse()
-      .map(({ id, startedAt, targets, jobs, schedule, makespanMs, status, ok }) => ({ id, startedAt, targets, jobs, schedule, makespanMs, status, ok })),
+      .map(({ id, startedAt, targets, jobs, schedule, makespanMs, status, ok }) => ({
+        id,
+        startedAt,
+        targets,
+        jobs,
+        schedule,
+        makespanMs,
+        status,
+        ok,
+      })),
     tasks: taskStats(runs),
   };
 }
@@ -53,7 +62,15 @@ export function renderHistory(runs: readonly RunReport[], view: HistoryView): st
     ...table(
       [
         ['when', 'id', 'targets', 'N', 'schedule', 'makespan', 'status'],
-        ...recent.map((run) => [when(run.startedAt), run.id, run.targets.join(' '), String(run.jobs), run.schedule, formatDuration(run.makespanMs), run.status]),
+        ...recent.map((run) => [
+          when(run.startedAt),
+          run.id,
+          run.targets.join(' '),
+          String(run.jobs),
+          run.schedule,
+          formatDuration(run.makespanMs),
+          run.status,
+        ]),
       ],
       [3, 5],
     ),
@@ -65,7 +82,14 @@ export function renderHistory(runs: readonly RunReport[], view: HistoryView): st
       ...table(
         [
           ['task', 'runs', 'ok', 'p50', 'p95', 'max'],
-          ...stats.map((task) => [task.name, String(task.runs), `${Math.round(task.successRate * 100)}%`, formatDuration(task.p50Ms), formatDuration(task.p95Ms), formatDuration(task.maxMs)]),
+          ...stats.map((task) => [
+            task.name,
+            String(task.runs),
+            `${Math.round(task.successRate * 100)}%`,
+            formatDuration(task.p50Ms),
+            formatDuration(task.p95Ms),
+            formatDuration(task.maxMs),
+          ]),
         ],
         [1, 2, 3, 4, 5],
       ),

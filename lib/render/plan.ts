@@ -1,8 +1,9 @@
 /** Text views of a plan that run nothing: `--dry-run` and `--list`. */
+
+import { stageLabel, table } from '../format.js';
 import { describeCommand } from '../model.js';
 import type { Plan } from '../plan.js';
 import type { ResolvedPipeline } from '../resolve.js';
-import { stageLabel, table } from '../format.js';
 
 /** The stages, and for each task its deps and command. */
 export function renderDryRun(plan: Plan, jobs: number, schedule: string): string[] {

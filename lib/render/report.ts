@@ -19,7 +19,11 @@ export function renderRunTable(run: RunReport, colorLevel: 0 | 1 | 2 | 3 = 0): s
   ];
 }
 
-export function renderRecordedRun(run: RunReport, format: ReportFormat, options: { width?: number; colorLevel?: 0 | 1 | 2 | 3 } = {}): string {
+export function renderRecordedRun(
+  run: RunReport,
+  format: ReportFormat,
+  options: { width?: number; colorLevel?: 0 | 1 | 2 | 3 } = {},
+): string {
   switch (format) {
     case 'mermaid':
       return renderMermaidGantt(run);

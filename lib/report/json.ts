@@ -84,7 +84,10 @@ export function observedCriticalPath(tasks: readonly TaskReport[], makespanMs = 
   if (ran.length === 0) return [];
   // Starting a task takes a moment after what released it ended: allow for that, but
   // never so much that it spans a good part of a typical task.
-  const durations = ran.filter((task) => task.command).map((task) => task.endMs - task.startMs).sort((a, b) => a - b);
+  const durations = ran
+    .filter((task) => task.command)
+    .map((task) => task.endMs - task.startMs)
+    .sort((a, b) => a - b);
   const typical = durations[durations.length >> 1] ?? 0;
   const slack = Math.min(25 + makespanMs * 0.002, typical / 4);
   const byName = new Map(ran.map((task) => [task.name, task]));
@@ -120,7 +123,10 @@ export function observedCriticalPath(tasks: readonly TaskReport[], makespanMs = 
     const releaser = endedBy(start + slack, current);
     current = releaser && start - releaser.endMs <= slack ? releaser : dep;
   }
-  return path.reverse().filter((task) => task.command).map((task) => task.name);
+  return path
+    .reverse()
+    .filter((task) => task.command)
+    .map((task) => task.name);
 }
 
 export interface ReportSink {

@@ -6,6 +6,7 @@
 import { Chalk } from 'chalk';
 import type { RunEvent, RunStartEvent, Sink, TaskEndEvent, TaskStatus } from '../events.js';
 import { formatDuration } from '../format.js';
+import { entry } from '../maps.js';
 import { describeCommand, type OutputStream } from '../model.js';
 import type { PlanTask } from '../plan.js';
 import { createReportSink, type RunReport } from './json.js';
@@ -68,8 +69,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   };
 
   const remember = (task: PlanTask, line: string) => {
-    let tail = tails.get(task.id);
-    if (!tail) tails.set(task.id, (tail = []));
+    const tail = entry(tails, task.id, (): string[] => []);
     tail.push(line);
     if (tail.length > tailLines) tail.shift();
   };

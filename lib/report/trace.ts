@@ -24,7 +24,13 @@ export interface Trace {
 export function toTrace(report: RunReport): Trace {
   const critical = new Set(report.criticalPath);
   const events: TraceEvent[] = [
-    { name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: `stagerun ${report.targets.join(' ')} -j${report.jobs} (${report.schedule})` } },
+    {
+      name: 'process_name',
+      ph: 'M',
+      pid: 1,
+      tid: 0,
+      args: { name: `stagerun ${report.targets.join(' ')} -j${report.jobs} (${report.schedule})` },
+    },
   ];
   for (let slot = 0; slot < report.jobs; slot++) {
     events.push({ name: 'thread_name', ph: 'M', pid: 1, tid: slot + 1, args: { name: `slot ${slot + 1}` } });

@@ -20,7 +20,9 @@ async function expectError(t: Tap, files: Record<string, string>, args: string[]
 t.test('unknown dependency, with "did you mean"', async (t) => {
   await expectError(
     t,
-    { 'deployfile.ts': `${header}p.task('service_a', { run: 'true' });\np.task('service_d', { run: 'true', deps: ['service_x'] });\nexport default p;\n` },
+    {
+      'deployfile.ts': `${header}p.task('service_a', { run: 'true' });\np.task('service_d', { run: 'true', deps: ['service_x'] });\nexport default p;\n`,
+    },
     ['service_d'],
     [/^stagerun: deployfile\.ts: task 'service_d' depends on 'service_x', which is not a task or service \(did you mean 'service_a'\?\)$/m],
   );
@@ -38,7 +40,9 @@ t.test('duplicate task name', async (t) => {
 t.test('cycle printed as a path', async (t) => {
   await expectError(
     t,
-    { 'deployfile.ts': `${header}p.task('a', { run: 'true', deps: ['b'] });\np.task('b', { run: 'true', deps: ['c'] });\np.task('c', { run: 'true', deps: ['a'] });\nexport default p;\n` },
+    {
+      'deployfile.ts': `${header}p.task('a', { run: 'true', deps: ['b'] });\np.task('b', { run: 'true', deps: ['c'] });\np.task('c', { run: 'true', deps: ['a'] });\nexport default p;\n`,
+    },
     ['a'],
     [/^stagerun: deployfile\.ts: dependency cycle: a -> b -> c -> a$/m, /'a -> b' means a needs b/],
   );
@@ -49,12 +53,21 @@ t.test('syntax error with file:line:column and the line', async (t) => {
     t,
     { 'deployfile.ts': `${header}p.task('a', { run: 'true' };\nexport default p;\n` },
     [],
-    [/^stagerun: deployfile\.ts: could not load the deployfile: Expected "\)" but found ";" at deployfile\.ts:3:28$/m, /^ {2}3 \| p\.task\('a', \{ run: 'true' \};$/m, /^ {33}\^$/m],
+    [
+      /^stagerun: deployfile\.ts: could not load the deployfile: Expected "\)" but found ";" at deployfile\.ts:3:28$/m,
+      /^ {2}3 \| p\.task\('a', \{ run: 'true' \};$/m,
+      /^ {33}\^$/m,
+    ],
   );
 });
 
 t.test('syntax error on line 1 has the right column', async (t) => {
-  await expectError(t, { 'deployfile.ts': `const = 1;\n` }, [], [/Expected identifier but found "=" at deployfile\.ts:1:7/, /1 \| const = 1;/]);
+  await expectError(
+    t,
+    { 'deployfile.ts': `const = 1;\n` },
+    [],
+    [/Expected identifier but found "=" at deployfile\.ts:1:7/, /1 \| const = 1;/],
+  );
 });
 
 t.test('syntax error in a file the deployfile imports', async (t) => {
@@ -83,7 +96,9 @@ t.test('a bad option in the deployfile names task, option and value', async (t) 
     t,
     { 'deployfile.ts': `${header}p.task('a', { run: 'true', dep: ['b'] } as never);\nexport default p;\n` },
     [],
-    [/^stagerun: deployfile\.ts: task 'a': option 'dep' is not an option \(did you mean 'deps'\?\); options are run, deps, after, description, cwd, env \(got an array \["b"\]\)$/m],
+    [
+      /^stagerun: deployfile\.ts: task 'a': option 'dep' is not an option \(did you mean 'deps'\?\); options are run, deps, after, description, cwd, env \(got an array \["b"\]\)$/m,
+    ],
   );
 });
 
@@ -95,16 +110,29 @@ t.test('a declaration mistake in an imported file names that file and line', asy
       'services/api.ts': `import { service } from 'stagerun';\nexport const api = service('api');\napi.task('deploy', { run: 'true', timeout: 5 } as never);\n`,
     },
     [],
-    [/^stagerun: services\/api\.ts: task 'api:deploy': option 'timeout' is not an option; options are run, deps, after, description, cwd, env \(got 5\)$/m, /^ {2}3 \| api\.task\('deploy', \{ run: 'true', timeout: 5 \} as never\);$/m],
+    [
+      /^stagerun: services\/api\.ts: task 'api:deploy': option 'timeout' is not an option; options are run, deps, after, description, cwd, env \(got 5\)$/m,
+      /^ {2}3 \| api\.task\('deploy', \{ run: 'true', timeout: 5 \} as never\);$/m,
+    ],
   );
 });
 
 t.test('no default export', async (t) => {
-  await expectError(t, { 'deployfile.ts': `${header}export const x = p;\n` }, [], [/the deployfile's default export is missing \(no `export default`\), not a pipeline/, /export default p;/]);
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}export const x = p;\n` },
+    [],
+    [/the deployfile's default export is missing \(no `export default`\), not a pipeline/, /export default p;/],
+  );
 });
 
 t.test('default export is not a pipeline', async (t) => {
-  await expectError(t, { 'deployfile.mjs': `export default { tasks: [] };\n` }, [], [/^stagerun: deployfile\.mjs: the deployfile's default export is an object, not a pipeline$/m]);
+  await expectError(
+    t,
+    { 'deployfile.mjs': `export default { tasks: [] };\n` },
+    [],
+    [/^stagerun: deployfile\.mjs: the deployfile's default export is an object, not a pipeline$/m],
+  );
 });
 
 t.test('unknown target lists the targets', async (t) => {
@@ -126,11 +154,24 @@ t.test('a mistyped command is suggested as a command', async (t) => {
 });
 
 t.test('no target and no default', async (t) => {
-  await expectError(t, { 'deployfile.ts': `${header}p.task('deploy', { run: 'true' });\nexport default p;\n` }, [], [/no target given and the pipeline sets no default/, /p\.default\('deploy'\)/]);
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('deploy', { run: 'true' });\nexport default p;\n` },
+    [],
+    [/no target given and the pipeline sets no default/, /p\.default\('deploy'\)/],
+  );
 });
 
 t.test('no deployfile anywhere up the tree', async (t) => {
-  await expectError(t, { 'sub/.keep': '' }, [], [/no deployfile found in .*sub or any parent directory \(looked for deployfile\.ts, deployfile\.mts, deployfile\.js, deployfile\.mjs\)/], '/sub');
+  await expectError(
+    t,
+    { 'sub/.keep': '' },
+    [],
+    [
+      /no deployfile found in .*sub or any parent directory \(looked for deployfile\.ts, deployfile\.mts, deployfile\.js, deployfile\.mjs\)/,
+    ],
+    '/sub',
+  );
 });
 
 t.test('-f to a missing file', async (t) => {
@@ -138,7 +179,12 @@ t.test('-f to a missing file', async (t) => {
 });
 
 t.test('-f to a directory without a deployfile', async (t) => {
-  await expectError(t, { 'empty/.keep': '' }, ['-f', 'empty'], [/^stagerun: deployfile not found: empty \(a directory without deployfile\.ts, deployfile\.mts, deployfile\.js, deployfile\.mjs\)$/m]);
+  await expectError(
+    t,
+    { 'empty/.keep': '' },
+    ['-f', 'empty'],
+    [/^stagerun: deployfile not found: empty \(a directory without deployfile\.ts, deployfile\.mts, deployfile\.js, deployfile\.mjs\)$/m],
+  );
 });
 
 t.test('a task directory that does not exist', async (t) => {
@@ -156,26 +202,63 @@ t.test('usage errors', async (t) => {
   await expectError(t, files, ['a', '-j', 'abc'], [/^stagerun: -j\/--jobs must be a whole number of at least 1 \(got 'abc'\)$/m]);
   await expectError(t, files, ['a', '-j'], [/^stagerun: -j\/--jobs needs a value, a whole number of at least 1 \(like -j\/--jobs 4\)$/m]);
   await expectError(t, files, ['a', '--grace', 'abc'], [/^stagerun: --grace must be a number of seconds, 0 or more \(got 'abc'\)$/m]);
-  await expectError(t, files, ['a', '--history-limit', '1.5'], [/^stagerun: --history-limit must be a whole number of at least 1 \(got '1\.5'\)$/m]);
-  await expectError(t, files, ['a', '--schedule', 'fifo'], [/Invalid values:\s+Argument: schedule, Given: "fifo", Choices: "dag", "stages"/]);
+  await expectError(
+    t,
+    files,
+    ['a', '--history-limit', '1.5'],
+    [/^stagerun: --history-limit must be a whole number of at least 1 \(got '1\.5'\)$/m],
+  );
+  await expectError(
+    t,
+    files,
+    ['a', '--schedule', 'fifo'],
+    [/Invalid values:\s+Argument: schedule, Given: "fifo", Choices: "dag", "stages"/],
+  );
   await expectError(t, files, ['a', '--bogus-flag'], [/^stagerun: unknown option --bogus-flag$/m, /^ {2}see stagerun --help$/m]);
   await expectError(t, files, ['a', '--dryrun'], [/^stagerun: unknown option --dryrun$/m, /^ {2}did you mean --dry-run\?$/m]);
   await expectError(t, files, ['a', '--graph', 'png'], [/--graph must be dot or mermaid \(got "png"\)/]);
-  await expectError(t, files, ['compare', 'a', '-j', '1..5000', '--simulate'], [/^stagerun: -j range '1\.\.5000' has 5000 values; at most 4096 are compared at once$/m]);
+  await expectError(
+    t,
+    files,
+    ['compare', 'a', '-j', '1..5000', '--simulate'],
+    [/^stagerun: -j range '1\.\.5000' has 5000 values; at most 4096 are compared at once$/m],
+  );
   await expectError(t, files, ['compare', 'a', '-j', '3..1', '--simulate'], [/^stagerun: -j range '3\.\.1' must go up from 1 or more/m]);
 });
 
 t.test('--report or --profile into a directory that does not exist: stopped before anything runs', async (t) => {
   const files = { 'deployfile.ts': `${header}p.task('a', { run: 'touch ran' });\nexport default p;\n` };
-  await expectError(t, files, ['a', '--report', 'no/such/dir/r.json'], [/^stagerun: --report: cannot write no\/such\/dir\/r\.json: directory .*\/no\/such\/dir does not exist$/m]);
-  await expectError(t, files, ['a', '--profile', 'missing/t.json'], [/^stagerun: --profile: cannot write missing\/t\.json: directory .*missing does not exist$/m]);
+  await expectError(
+    t,
+    files,
+    ['a', '--report', 'no/such/dir/r.json'],
+    [/^stagerun: --report: cannot write no\/such\/dir\/r\.json: directory .*\/no\/such\/dir does not exist$/m],
+  );
+  await expectError(
+    t,
+    files,
+    ['a', '--profile', 'missing/t.json'],
+    [/^stagerun: --profile: cannot write missing\/t\.json: directory .*missing does not exist$/m],
+  );
 });
 
 t.test("words after '--' with no target named are refused, not dropped", async (t) => {
-  const files = { 'deployfile.ts': `${header}p.task('a', { run: 'touch ran-a' });\np.task('b', { run: 'touch ran-b' });\np.default('b');\nexport default p;\n` };
-  await expectError(t, files, ['--', 'a'], [/^stagerun: the words after '--' \(a\) are for the tasks named before it, and none is named$/m, /^ {2}to run a, write: stagerun a$/m]);
+  const files = {
+    'deployfile.ts': `${header}p.task('a', { run: 'touch ran-a' });\np.task('b', { run: 'touch ran-b' });\np.default('b');\nexport default p;\n`,
+  };
+  await expectError(
+    t,
+    files,
+    ['--', 'a'],
+    [/^stagerun: the words after '--' \(a\) are for the tasks named before it, and none is named$/m, /^ {2}to run a, write: stagerun a$/m],
+  );
   const goal = { 'deployfile.ts': `${header}p.task('a', { run: 'true' });\np.task('all', { deps: ['a'] });\nexport default p;\n` };
-  await expectError(t, goal, ['all', '--', '--force'], [/^stagerun: the words after '--' \(--force\) have no task to go to: all is a goal without a command$/m]);
+  await expectError(
+    t,
+    goal,
+    ['all', '--', '--force'],
+    [/^stagerun: the words after '--' \(--force\) have no task to go to: all is a goal without a command$/m],
+  );
 });
 
 t.test('duplicate service, and a task named like a service', async (t) => {
@@ -187,9 +270,13 @@ t.test('duplicate service, and a task named like a service', async (t) => {
   );
   await expectError(
     t,
-    { 'deployfile.ts': `${header}p.service('api', { dir: '.' }).task('deploy', { run: 'true' });\np.task('api', { run: 'true' });\nexport default p;\n` },
+    {
+      'deployfile.ts': `${header}p.service('api', { dir: '.' }).task('deploy', { run: 'true' });\np.task('api', { run: 'true' });\nexport default p;\n`,
+    },
     ['api'],
-    [/^stagerun: deployfile\.ts: 'api' is both a task and a service; a target or dependency named 'api' would be ambiguous, so rename one of them$/m],
+    [
+      /^stagerun: deployfile\.ts: 'api' is both a task and a service; a target or dependency named 'api' would be ambiguous, so rename one of them$/m,
+    ],
   );
 });
 
@@ -197,7 +284,12 @@ t.test('did you mean: swapped letters, and a service suggests its own task first
   const files = (dep: string) => ({
     'deployfile.ts': `${header}p.task('build', { run: 'true' });\nconst api = p.service('api', { dir: '.' });\napi.task('build', { run: 'true' });\napi.task('deploy', { run: 'true', deps: ['${dep}'] });\nexport default p;\n`,
   });
-  await expectError(t, files('buld'), [], [/task 'api:deploy' depends on 'buld', which is not a task or service \(did you mean 'api:build'\?\)/]);
+  await expectError(
+    t,
+    files('buld'),
+    [],
+    [/task 'api:deploy' depends on 'buld', which is not a task or service \(did you mean 'api:build'\?\)/],
+  );
   await expectError(t, files('biuld'), [], [/depends on 'biuld', .*\(did you mean 'api:build'\?\)/]);
   await expectError(t, files('buidl'), [], [/depends on 'buidl', .*\(did you mean 'api:build'\?\)/]);
   await expectError(

@@ -1,11 +1,12 @@
 // History through the CLI (in-process): history, report and compare read it; damage is a warning.
-import t from 'tap';
+
 import { appendFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { readJson, runMain, tempProject } from '../helpers/cli.js';
-import { readHistory, type HistoryWarning } from '../../lib/history.js';
+import t from 'tap';
+import { type HistoryWarning, readHistory } from '../../lib/history.js';
 import type { RunReport } from '../../lib/report/json.js';
 import type { Trace } from '../../lib/report/trace.js';
+import { readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const deployfile = `import { pipeline } from 'stagerun';
 const p = pipeline();
@@ -32,7 +33,10 @@ t.test('every run is recorded; --no-history is not', async (t) => {
   t.equal((await runMain(['-j2', '--no-history'], { cwd: dir })).code, 0);
   const { runs, warnings } = read(dir);
   t.same(warnings, []);
-  t.same(runs.map((run) => run.jobs), [2, 1]);
+  t.same(
+    runs.map((run) => run.jobs),
+    [2, 1],
+  );
   t.equal(runs[0]!.id, readJson<RunReport>(report).id, 'history and --report carry the same run id');
 });
 
@@ -62,7 +66,11 @@ t.test('history lists runs and per-task p50/p95/success; report shows a run', as
   const onlyCi = await runMain(['history', 'ci', '--format', 'json'], { cwd: dir });
   const data = JSON.parse(onlyCi.stdout) as { runs: RunReport[]; tasks: { name: string; successRate: number }[] };
   t.equal(data.runs.length, 3, 'only the runs of ci');
-  t.same(data.runs.map((run) => run.jobs), [3, 2, 1], 'newest first');
+  t.same(
+    data.runs.map((run) => run.jobs),
+    [3, 2, 1],
+    'newest first',
+  );
 
   const mermaid = await runMain(['report', '--format', 'mermaid'], { cwd: dir });
   t.match(mermaid.stdout, /^```mermaid\ngantt\n {4}title lint at -j\d+ \(dag\)/);
@@ -71,11 +79,20 @@ t.test('history lists runs and per-task p50/p95/success; report shows a run', as
   const byId = await runMain(['report', '--run', first.id.slice(-6), '--format', 'json'], { cwd: dir });
   t.equal(JSON.parse(byId.stdout).id, first.id, 'a unique part of the id is enough');
   const gantt = await runMain(['report', '--run', first.id, '--format', 'gantt'], { cwd: dir });
-  for (const task of ['build', 'test', 'lint']) t.match(gantt.stdout, new RegExp(`^${task} +\\d +█+ \\d+ms$`, 'm'), `at -j1 every task waited for the one before: ${task} is on the path`);
+  for (const task of ['build', 'test', 'lint'])
+    t.match(
+      gantt.stdout,
+      new RegExp(`^${task} +\\d +█+ \\d+ms$`, 'm'),
+      `at -j1 every task waited for the one before: ${task} is on the path`,
+    );
   const trace = JSON.parse((await runMain(['report', '--last', '--format', 'trace'], { cwd: dir })).stdout) as Trace;
   t.ok(trace.traceEvents.some((event) => event.name === 'lint' && event.ph === 'X'));
   const summary = await runMain(['report', '--last', '--format', 'table'], { cwd: dir });
-  t.match(summary.stdout, /^\S+: lint -j\d+ \(dag\), ok, makespan \d+ms\ntask +stage +start +duration +status\nlint +1 +\d+ms +\d+ms +✓ ok\ncritical path: lint\n$/, 'the same table a run ends with');
+  t.match(
+    summary.stdout,
+    /^\S+: lint -j\d+ \(dag\), ok, makespan \d+ms\ntask +stage +start +duration +status\nlint +1 +\d+ms +\d+ms +✓ ok\ncritical path: lint\n$/,
+    'the same table a run ends with',
+  );
   const missing = await runMain(['report', '--run', 'nope'], { cwd: dir });
   t.equal(missing.code, 2);
   t.match(missing.stderr, /^stagerun: no recorded run has the id 'nope'$/m);
@@ -97,7 +114,8 @@ t.test('--gantt draws the run; --profile writes a trace whose slots never overla
   t.same(tasks.map((event) => event.name).sort(), ['build', 'lint', 'test']);
   for (const tid of new Set(tasks.map((event) => event.tid))) {
     const track = tasks.filter((event) => event.tid === tid).sort((a, b) => a.ts! - b.ts!);
-    for (let i = 1; i < track.length; i++) t.ok(track[i - 1]!.ts! + track[i - 1]!.dur! <= track[i]!.ts!, `slot ${tid} never runs two tasks at once`);
+    for (let i = 1; i < track.length; i++)
+      t.ok(track[i - 1]!.ts! + track[i - 1]!.dur! <= track[i]!.ts!, `slot ${tid} never runs two tasks at once`);
   }
   t.ok(tasks.every((event) => event.tid === 1 || event.tid === 2));
 });
@@ -106,12 +124,24 @@ t.test('compare, measured: asks first; with --yes runs once per N and records ea
   const dir = tempProject({ 'deployfile.ts': deployfile });
   const refused = await runMain(['compare', 'ci', '-j', '1,2'], { cwd: dir });
   t.equal(refused.code, 2);
-  t.match(refused.stderr, /compare would run ci 2 times, and there is no terminal to ask on; pass --yes to confirm, or --simulate to run nothing/);
+  t.match(
+    refused.stderr,
+    /compare would run ci 2 times, and there is no terminal to ask on; pass --yes to confirm, or --simulate to run nothing/,
+  );
   t.notOk(existsSync(historyOf(dir)), 'nothing ran');
   const result = await runMain(['compare', 'ci', '-j', '1..2', '--yes', '--format', 'json'], { cwd: dir });
   t.equal(result.code, 0, result.stderr);
-  const rows = JSON.parse(result.stdout) as { jobs: number; makespanMs: number; speedup: number; lowerBoundMs: number; simulated: boolean }[];
-  t.same(rows.map((row) => row.jobs), [1, 2]);
+  const rows = JSON.parse(result.stdout) as {
+    jobs: number;
+    makespanMs: number;
+    speedup: number;
+    lowerBoundMs: number;
+    simulated: boolean;
+  }[];
+  t.same(
+    rows.map((row) => row.jobs),
+    [1, 2],
+  );
   t.ok(rows[0]!.makespanMs >= 600, 'serial: 0.2 + 0.3 + 0.1 s');
   t.ok(rows[1]!.makespanMs >= 500 && rows[1]!.makespanMs < rows[0]!.makespanMs, 'parallel: the build → test chain');
   t.ok(rows.every((row) => !row.simulated && row.makespanMs >= row.lowerBoundMs));

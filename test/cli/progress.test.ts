@@ -27,14 +27,27 @@ t.test('a status line on a terminal: done/total, running tasks, time left; outpu
   const raw = (await run()).stdout;
   const statuses = [...raw.matchAll(/\r\u001b\[2K(» [^\r\n]*)/g)].map((match) => match[1]!);
   t.ok(statuses.length >= 3, `${statuses.length} status updates`);
-  t.ok(statuses.some((line) => /^» \d\/3 done · running (alpha|beta)/.test(line)), 'running tasks and their elapsed time');
-  t.ok(statuses.some((line) => /· ~[\d.]+(ms|s) left$/.test(line)), 'time left, from history');
-  t.ok(statuses.every((line) => line.length <= 71), 'never wider than the terminal');
+  t.ok(
+    statuses.some((line) => /^» \d\/3 done · running (alpha|beta)/.test(line)),
+    'running tasks and their elapsed time',
+  );
+  t.ok(
+    statuses.some((line) => /· ~[\d.]+(ms|s) left$/.test(line)),
+    'time left, from history',
+  );
+  t.ok(
+    statuses.every((line) => line.length <= 71),
+    'never wider than the terminal',
+  );
   const visible = screenLines(raw);
   for (const task of ['alpha', 'beta']) {
-    for (let i = 1; i <= 6; i++) t.ok(visible.includes(`${task.padEnd(5)} │ ${task} line ${i}`), `${task} line ${i} is whole on its own line`);
+    for (let i = 1; i <= 6; i++)
+      t.ok(visible.includes(`${task.padEnd(5)} │ ${task} line ${i}`), `${task} line ${i} is whole on its own line`);
   }
-  t.notOk(visible.some((line) => line.includes('»')), 'no status left on screen at the end');
+  t.notOk(
+    visible.some((line) => line.includes('»')),
+    'no status left on screen at the end',
+  );
 });
 
 t.test('off a terminal: only the per-task start and end lines', async (t) => {

@@ -1,9 +1,10 @@
 // Running real processes through the CLI (in-process): failures, output, and the read-only views.
-import t from 'tap';
+
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAlive, readJson, runMain, tempProject } from '../helpers/cli.js';
+import t from 'tap';
 import type { RunReport } from '../../lib/report/json.js';
+import { isAlive, readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const header = "import { pipeline } from 'stagerun';\nconst p = pipeline();\n";
 
@@ -190,7 +191,18 @@ export function addApi(p: Pipeline): void {
 t.test('--help', async (t) => {
   const help = await runMain(['--help'], { cwd: tempProject() });
   t.equal(help.code, 0);
-  for (const flag of ['--jobs', '--keep-going', '--dry-run', '--list', '--graph', '--schedule', '--report', '--output', '--file', 'Examples:']) {
+  for (const flag of [
+    '--jobs',
+    '--keep-going',
+    '--dry-run',
+    '--list',
+    '--graph',
+    '--schedule',
+    '--report',
+    '--output',
+    '--file',
+    'Examples:',
+  ]) {
     t.match(help.stdout, flag);
   }
 });
@@ -279,7 +291,10 @@ t.test('an output that cannot be created is refused before anything runs', async
 });
 
 t.test('a report that fails to write after the run never hides the run’s own failure', async (t) => {
-  const dir = tempProject({ 'deployfile.ts': `${header}p.task('a', { run: 'rm -rf out; exit 1' });\np.task('b', { run: 'rm -rf out' });\nexport default p;\n`, 'out/.keep': '' });
+  const dir = tempProject({
+    'deployfile.ts': `${header}p.task('a', { run: 'rm -rf out; exit 1' });\np.task('b', { run: 'rm -rf out' });\nexport default p;\n`,
+    'out/.keep': '',
+  });
   // The task removes the report's directory while it runs: the late write fails.
   const failed = await runMain(['a', '--report', 'out/r.json'], { cwd: dir });
   t.equal(failed.code, 1, 'the failed run exits 1, not 2');
@@ -290,12 +305,21 @@ t.test('a report that fails to write after the run never hides the run’s own f
 });
 
 t.test('a history file that is a directory: a warning, and every command still works', async (t) => {
-  const dir = tempProject({ 'deployfile.ts': `${header}p.task('a', { run: 'echo ran' });\nexport default p;\n`, '.stagerun/history.jsonl/.keep': '' });
+  const dir = tempProject({
+    'deployfile.ts': `${header}p.task('a', { run: 'echo ran' });\nexport default p;\n`,
+    '.stagerun/history.jsonl/.keep': '',
+  });
   const run = await runMain(['a'], { cwd: dir });
   t.equal(run.code, 0, 'the run exits with its own code');
   t.match(run.stdout, /^a +│ ran$/m);
-  t.match(run.stderr, /^stagerun: warning: \.stagerun\/history\.jsonl: it is a directory, not a file; history is ignored until it is moved away$/m);
-  t.match(run.stderr, /^stagerun: warning: the run was not recorded in history: cannot record the run in .*history\.jsonl: it is a directory, not a file$/m);
+  t.match(
+    run.stderr,
+    /^stagerun: warning: \.stagerun\/history\.jsonl: it is a directory, not a file; history is ignored until it is moved away$/m,
+  );
+  t.match(
+    run.stderr,
+    /^stagerun: warning: the run was not recorded in history: cannot record the run in .*history\.jsonl: it is a directory, not a file$/m,
+  );
   t.notMatch(run.stderr, /internal error|^\s+at /m);
   for (const args of [['a', '--no-history'], ['history'], ['compare', 'a', '--simulate', '-j1']]) {
     const result = await runMain(args, { cwd: dir });
@@ -356,14 +380,24 @@ t.test('deployfile.js in a CommonJS package loads as an ES module', async (t) =>
 });
 
 t.test("tasks' stderr goes to stderr; colour is forced for tasks when stagerun's output is a colour terminal", async (t) => {
-  const dir = tempProject({ 'deployfile.ts': `${header}p.task('a', { run: 'echo "to out $FORCE_COLOR"; echo to err >&2' });\nexport default p;\n` });
+  const dir = tempProject({
+    'deployfile.ts': `${header}p.task('a', { run: 'echo "to out $FORCE_COLOR"; echo to err >&2' });\nexport default p;\n`,
+  });
   const piped = await runMain(['a', '--no-summary'], { cwd: dir });
   t.match(piped.stdout, /^a │ to out $/m, 'no FORCE_COLOR when stagerun is piped');
   t.notMatch(piped.stdout, /^a │ to err$/m);
   t.match(piped.stderr, /^a │ to err$/m);
-  const terminal = await runMain(['a', '--no-summary', '--no-progress'], { cwd: dir, tty: true, env: { NO_COLOR: undefined, TERM: 'xterm-256color' } });
+  const terminal = await runMain(['a', '--no-summary', '--no-progress'], {
+    cwd: dir,
+    tty: true,
+    env: { NO_COLOR: undefined, TERM: 'xterm-256color' },
+  });
   t.match(terminal.stdout, /to out 2/, 'FORCE_COLOR at the terminal’s depth');
-  const user = await runMain(['a', '--no-summary', '--no-progress'], { cwd: dir, tty: true, env: { NO_COLOR: undefined, FORCE_COLOR: '0' } });
+  const user = await runMain(['a', '--no-summary', '--no-progress'], {
+    cwd: dir,
+    tty: true,
+    env: { NO_COLOR: undefined, FORCE_COLOR: '0' },
+  });
   t.match(user.stdout, /to out 0/, "the user's own FORCE_COLOR stands");
 });
 

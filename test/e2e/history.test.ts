@@ -1,11 +1,12 @@
 // History under what needs real processes: a run killed with SIGKILL, and runs at the same time.
-import t from 'tap';
+
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { runCli, tempProject, waitFor } from '../helpers/cli.js';
-import { readHistory, type HistoryWarning } from '../../lib/history.js';
+import t from 'tap';
+import { type HistoryWarning, readHistory } from '../../lib/history.js';
 import type { RunReport } from '../../lib/report/json.js';
+import { runCli, tempProject, waitFor } from '../helpers/cli.js';
 
 const deployfile = `import { pipeline } from 'stagerun';
 const p = pipeline();
@@ -52,9 +53,11 @@ t.test('kill -9 in the middle of a run leaves history whole', async (t) => {
 t.test('two runs at once both land, and every line stays whole', async (t) => {
   const dir = tempProject({ 'deployfile.ts': deployfile });
   const results = await Promise.all([runCli(['-j2'], { cwd: dir }), runCli(['-j1'], { cwd: dir }), runCli(['-j3'], { cwd: dir })]);
-  t.same(results.map((result) => result.code), [0, 0, 0]);
+  t.same(
+    results.map((result) => result.code),
+    [0, 0, 0],
+  );
   const { runs, warnings } = read(dir);
   t.same(warnings, []);
   t.same(runs.map((run) => run.jobs).sort(), [1, 2, 3]);
 });
-

@@ -1,20 +1,31 @@
 // The published package works in an unrelated project: npm pack, install the tarball, run.
-import t from 'tap';
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import t from 'tap';
 import { repoRoot } from '../helpers/cli.js';
 
 t.test('npm pack → npm install into an empty project → npx stagerun deploy -j2', async (t) => {
   const work = mkdtempSync(path.join(tmpdir(), 'stagerun-pack-'));
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
   // dist/ is already built by `npm test`; skip `prepare` so that packing does not rebuild it.
-  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
   const project = path.join(work, 'project');
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'someone-elses-repo', private: true }));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', path.join(work, tarball)], { cwd: project, stdio: 'pipe', timeout: 120_000 });
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', path.join(work, tarball)], {
+    cwd: project,
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
   writeFileSync(
     path.join(project, 'deployfile.ts'),
     `import { pipeline, type TaskContext } from 'stagerun';

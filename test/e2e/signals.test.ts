@@ -1,11 +1,12 @@
 // Ctrl-C leaves nothing behind: every process a task started is gone, checked by PID.
-import t from 'tap';
-import type { Tap } from '../helpers/tap.js';
+
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { isAlive, readJson, runCli, tempProject, waitFor } from '../helpers/cli.js';
+import t from 'tap';
 import type { RunReport } from '../../lib/report/json.js';
+import { isAlive, readJson, runCli, tempProject, waitFor } from '../helpers/cli.js';
+import type { Tap } from '../helpers/tap.js';
 
 // Each task starts two background sleeps and records their PIDs and its shell's.
 const task = (name: string, trap: string) =>
@@ -50,7 +51,10 @@ async function interrupt(t: Tap, dir: string, args: string[], send: (child: Chil
   t.notOk(existsSync(path.join(dir, 'never-ran')), 'nothing new started');
   const report = readJson<RunReport>(path.join(dir, 'report.json'));
   t.equal(report.status, 'interrupted');
-  t.same(report.tasks.map((task) => task.status), ['interrupted', 'interrupted', 'cancelled']);
+  t.same(
+    report.tasks.map((task) => task.status),
+    ['interrupted', 'interrupted', 'cancelled'],
+  );
   return { result, stopMs };
 }
 

@@ -5,7 +5,7 @@
 import { VirtualClock } from '../../lib/clock.js';
 import type { RunEvent, SchedulePolicy } from '../../lib/events.js';
 import type { Pipeline } from '../../lib/model.js';
-import { taskWeights, toPlan, type Plan } from '../../lib/plan.js';
+import { type Plan, taskWeights, toPlan } from '../../lib/plan.js';
 import { createReportSink, type RunReport } from '../../lib/report/json.js';
 import { startSchedule } from '../../lib/schedule.js';
 import { SimulatedExecutor } from '../../lib/simulate.js';

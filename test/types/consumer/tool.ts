@@ -1,5 +1,5 @@
 // A user's tool or test, in a project without @types/node: the engine's types stand on their own.
-import { pipeline, run, simulate, type RunReport } from 'stagerun/engine';
+import { pipeline, type RunReport, run, simulate } from 'stagerun/engine';
 
 const p = pipeline();
 p.task('build', { run: 'make build' });
