@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { transform } from 'esbuild';
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (error) {
+    if (specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
+      return next(specifier.slice(0, -3) + '.ts', context);
+    }
+    throw error;
+  }
+}
+export async function load(url, context, next) {
+  if (!url.endsWith('.ts') || url.includes('/node_modules/')) return next(url, context);
+  const source = await readFile(new URL(url), 'utf8');
+  const { code } = await transform(source, {
+    loader: 'ts',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'inline',
+    sourcefile: new URL(url).pathname,
+  });
+  return { format: 'module', source: code, shortCircuit: true };
+}
