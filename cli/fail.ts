@@ -4,13 +4,28 @@
  * stagerun and gets a stack trace.
  */
 import path from 'node:path';
-import { isStagerunError } from '../lib/errors.js';
+import { type DeployfileErrors, isStagerunError, type StagerunError } from '../lib/errors.js';
 import type { CliIo } from './io.js';
+
+/** `file: ` or `file:line: ` before a message, the file relative to where the user is. */
+function where(error: StagerunError, cwd: string): string {
+  const file = error.location?.file ?? error.file;
+  if (!file) return '';
+  const shown = path.relative(cwd, file) || file;
+  return error.location ? `${shown}:${error.location.line}: ` : `${shown}: `;
+}
 
 export function describeFailure(error: unknown, cwd: string): { text: string; exitCode: number } {
   if (isStagerunError(error)) {
-    const file = error.file ? `${path.relative(cwd, error.file) || error.file}: ` : '';
-    const lines = [`stagerun: ${file}${error.message}`, ...error.hints.map((hint) => `  ${hint}`)];
+    const lines = [
+      `stagerun: ${where(error, cwd)}${error.message}${error.code === 'E_DEPLOYFILE' ? ':' : ''}`,
+      ...error.hints.map((hint) => `  ${hint}`),
+    ];
+    if (error.code === 'E_DEPLOYFILE') {
+      for (const problem of (error as DeployfileErrors).problems) {
+        lines.push(`  ${where(problem, cwd)}${problem.message}`, ...problem.hints.map((hint) => `    ${hint}`));
+      }
+    }
     return { text: lines.join('\n'), exitCode: error.exitCode };
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

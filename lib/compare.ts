@@ -4,10 +4,11 @@
  * the bound no schedule can beat, max(critical path, work / N).
  */
 import { UsageError } from './errors.js';
+import { estimate } from './estimate.js';
 import { SCHEDULE_POLICIES, type SchedulePolicy } from './events.js';
 import { bounds, type Plan } from './plan.js';
-import type { RunReport } from './report/json.js';
-import { effectiveDurations, simulate } from './simulate.js';
+import type { RunReport } from './run-report.js';
+import { simulate } from './simulate.js';
 
 /** The most values of N one comparison takes: each is a run (or a simulation). */
 export const MAX_JOBS_VALUES = 4096;
@@ -111,11 +112,11 @@ export interface Simulated {
 export function simulateConcurrency(
   plan: Plan,
   runs: readonly { schedule: SchedulePolicy; jobs: number }[],
-  options: { durations: ReadonlyMap<string, number>; defaultDurationMs?: number },
+  options: { durations: ReadonlyMap<string, number>; attempts?: ReadonlyMap<string, number>; defaultDurationMs?: number },
 ): Simulated {
-  const { unknown, defaultMs } = effectiveDurations(plan, options);
+  const { unknown, defaultMs } = estimate(plan, options);
   const reports = runs.map(({ schedule, jobs }) => simulate(plan, { ...options, jobs, schedule }));
-  return { reports, unknown, defaultMs };
+  return { reports, unknown: [...unknown], defaultMs };
 }
 
 /** Measured durations of a run's tasks, as weights for the plan (goals and unstarted tasks weigh 0). */

@@ -20,6 +20,7 @@ export * from './errors.js';
 // The event stream and what listens to it.
 export { fanOut, type RunEvent, type RunStatus, type SchedulePolicy, type Sink, type TaskStatus } from './events.js';
 export { LocalExecutor, type LocalExecutorOptions } from './exec.js';
+export type { Attempt, Executor, Outcome, OutcomeKind, RunningTask, TaskIO } from './executor.js';
 // History and the figures drawn from it.
 export {
   appendHistory,
@@ -48,14 +49,16 @@ export type {
 export { describeCommand, type Pipeline, pipeline, type Service, service, type TaskRef } from './model.js';
 // Planning: validation, targets, stages, bounds.
 export { type Bounds, bounds, createPlan, type Plan, type PlanOptions, type PlanTask, toPlan, validatePipeline } from './plan.js';
+export { createReportSink } from './report/collect.js';
+export { observedCriticalPath } from './report/critical-path.js';
 export { renderGantt } from './report/gantt.js';
-export { createReportSink, exitCodeOf, observedCriticalPath, type RunReport, type TaskReport } from './report/json.js';
 export { renderMermaidGantt } from './report/mermaid.js';
 export { createTerminalReporter, type OutputMode, type Screen, type TerminalOptions } from './report/terminal.js';
 export { type Trace, type TraceEvent, toTrace } from './report/trace.js';
 export type { ResolvedPipeline, ResolvedTask } from './resolve.js';
 // Running and simulating.
 export { type RunHandle, type RunOptions, run, startRun } from './run.js';
-export type { Executor, Outcome, RunningTask, TaskIO } from './schedule.js';
+export { exitCodeOf, type RunReport, type TaskReport } from './run-report.js';
+export type { ApprovalAnswer, Approver } from './schedule.js';
 export { type SimulatedBehaviour, SimulatedExecutor, type SimulateOptions, simulate } from './simulate.js';
 export { expectedDurations, median, percentile, type TaskStats, taskStats } from './stats.js';

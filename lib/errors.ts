@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'E_NO_TARGET'
   | 'E_HISTORY'
   | 'E_OUTPUT'
-  | 'E_OPTION';
+  | 'E_OPTION'
+  | 'E_DEPLOYFILE';
 
 /** Exit code for usage and deployfile errors, as the brief and most CLIs use. */
 export const EXIT_USAGE = 2;
@@ -31,6 +32,8 @@ export abstract class StagerunError extends Error {
   readonly exitCode: number = EXIT_USAGE;
   /** The deployfile the error is about, when known. Set by the loader if the pipeline did not know it. */
   file: string | undefined;
+  /** The line that made the mistake, when known: the file is then that line's file. */
+  location: SourceLocation | undefined;
   /** Extra lines shown under the message (suggestions, lists, source excerpts). */
   readonly hints: string[] = [];
 
@@ -38,6 +41,15 @@ export abstract class StagerunError extends Error {
     super(message);
     this.name = new.target.name;
     this.file = file;
+  }
+
+  /** Points the error at the line that made the mistake (its file, and the line shown under the message). */
+  at(location: SourceLocation | undefined): this {
+    if (!location) return this;
+    this.location = location;
+    this.file = location.file;
+    this.hints.push(...sourceLines(location, false));
+    return this;
   }
 }
 
@@ -73,9 +85,11 @@ export class DeployfileLoadError extends StagerunError {
   constructor(
     file: string,
     readonly reason: string,
-    readonly location?: SourceLocation,
+    location?: SourceLocation,
   ) {
     super(`could not load the deployfile: ${reason}`, file);
+    // The message already says where (file:line:column); the hint shows the line with a caret.
+    this.location = undefined;
     if (location) this.hints.push(...sourceLines(location));
   }
 }
@@ -136,11 +150,14 @@ export class UnknownDependencyError extends StagerunError {
     readonly dependency: string,
     readonly suggestion: string | undefined,
     file?: string,
+    /** What was not found: a task or service it depends on, or a resource it uses. */
+    readonly kind: 'dependency' | 'resource' = 'dependency',
   ) {
-    super(
-      `task '${task}' depends on '${dependency}', which is not a task or service${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
-      file,
-    );
+    const what =
+      kind === 'resource'
+        ? `uses resource '${dependency}', which the pipeline does not declare`
+        : `depends on '${dependency}', which is not a task or service`;
+    super(`task '${task}' ${what}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`, file);
   }
 }
 
@@ -179,6 +196,33 @@ export class NoTargetError extends StagerunError {
     super('no target given and the pipeline sets no default', file);
     this.hints.push("name a target (`stagerun deploy`) or add `p.default('deploy')` to the deployfile");
   }
+}
+
+/** Several mistakes in one deployfile, reported together so that one pass fixes them all. */
+export class DeployfileErrors extends StagerunError {
+  readonly code = 'E_DEPLOYFILE';
+  constructor(
+    readonly problems: readonly StagerunError[],
+    file?: string,
+  ) {
+    super(`${problems.length} mistakes in the deployfile`, file);
+  }
+}
+
+/** Throws nothing for no problems, the problem itself for one, and all of them together for more. */
+export function throwProblems(problems: readonly StagerunError[], file: string | undefined): void {
+  if (problems.length === 0) return;
+  if (problems.length === 1) {
+    const [only] = problems as [StagerunError];
+    only.file ??= file;
+    throw only;
+  }
+  // In the order of the file, where lines are known: the way a person fixes them.
+  const ordered = [...problems].sort((a, b) => {
+    if (!a.location || !b.location) return 0;
+    return a.location.file === b.location.file ? a.location.line - b.location.line : a.location.file < b.location.file ? -1 : 1;
+  });
+  throw new DeployfileErrors(ordered, file);
 }
 
 export class HistoryError extends StagerunError {

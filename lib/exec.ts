@@ -10,10 +10,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { format } from 'node:util';
+import type { Attempt, Executor, Outcome, RunningTask, TaskIO } from './executor.js';
 import { LineSplitter } from './lines.js';
 import { type TaskContext, type TaskFunction, withArgs } from './model.js';
 import type { PlanTask } from './plan.js';
-import type { Executor, Outcome, RunningTask, TaskIO } from './schedule.js';
 import { type Watchdog, watchdog } from './watchdog.js';
 
 type Execa = typeof import('execa').execa;
@@ -119,10 +119,10 @@ export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask):
   return env;
 }
 
-function spawnFailure(error: { code?: string; originalMessage?: string; shortMessage?: string }, command: string): string {
-  if (error.code === 'ENOENT') return `command not found: ${command}`;
-  if (error.code === 'EACCES') return `permission denied: ${command}`;
-  return error.originalMessage ?? error.shortMessage ?? 'could not start';
+function spawnFailure(error: { code?: string; originalMessage?: string; shortMessage?: string }, command: string): Outcome {
+  if (error.code === 'ENOENT') return { kind: 'could-not-start', reason: `command not found: ${command}` };
+  if (error.code === 'EACCES') return { kind: 'could-not-start', reason: `permission denied: ${command}` };
+  return { kind: 'could-not-start', reason: error.originalMessage ?? error.shortMessage ?? 'could not start' };
 }
 
 export class LocalExecutor implements Executor {
@@ -151,11 +151,12 @@ export class LocalExecutor implements Executor {
     return new LocalExecutor(execa, options);
   }
 
-  start(task: PlanTask, io: TaskIO): RunningTask {
+  start(attempt: Attempt, io: TaskIO): RunningTask {
+    const { task } = attempt;
     const run = task.run;
-    if (typeof run === 'function') return this.#startFunction(task, run, io);
+    if (typeof run === 'function') return this.#startFunction(attempt, run, io);
     if (run === undefined) {
-      io.end({ exitCode: 0 });
+      io.end({ kind: 'exited', exitCode: 0 });
       return { stop() {} };
     }
     return this.#startProcess(task, run, io);
@@ -226,11 +227,7 @@ export class LocalExecutor implements Executor {
       endTask();
     });
     subprocess.on('exit', (code, signal) => {
-      exited = {
-        exitCode: code,
-        signal,
-        error: signal ? (stopped ? 'stopped' : `killed by ${signal}`) : null,
-      };
+      exited = code !== null ? { kind: 'exited', exitCode: code } : { kind: 'signalled', signal: signal ?? 'an unknown signal' };
       // Output the process wrote just before it exited may still be in the pipe: give it a
       // moment, then end the task even if a background child still holds the pipe.
       setTimeout(() => {
@@ -244,12 +241,12 @@ export class LocalExecutor implements Executor {
         if (exited) return;
         // It never ran: execa resolves without an exit code when the command could not start.
         forgetGroup();
-        exited = { exitCode: null, error: spawnFailure(result, typeof run === 'string' ? run : run[0]!) };
+        exited = spawnFailure(result, typeof run === 'string' ? run : run[0]!);
         endTask();
       },
       (error: unknown) => {
         forgetGroup();
-        exited ??= { exitCode: null, error: String((error as Error)?.message ?? error) };
+        exited ??= { kind: 'could-not-start', reason: String((error as Error)?.message ?? error) };
         endTask();
       },
     );
@@ -268,7 +265,7 @@ export class LocalExecutor implements Executor {
     };
   }
 
-  #startFunction(task: PlanTask, fn: TaskFunction, io: TaskIO): RunningTask {
+  #startFunction({ task, number }: Attempt, fn: TaskFunction, io: TaskIO): RunningTask {
     const controller = new AbortController();
     const context: TaskContext = {
       name: task.name,
@@ -276,6 +273,7 @@ export class LocalExecutor implements Executor {
       env: taskEnv(this.#env, task),
       signal: controller.signal,
       args: task.args,
+      attempt: number,
       log: (...parts) => {
         for (const line of format(...parts).split('\n')) io.output('stdout', line);
       },
@@ -283,14 +281,14 @@ export class LocalExecutor implements Executor {
     Promise.resolve()
       .then(() => fn(context))
       .then(
-        () => io.end(controller.signal.aborted ? { exitCode: null, error: 'stopped' } : { exitCode: 0 }),
-        (error: unknown) => io.end({ exitCode: 1, error: error instanceof Error ? error.message : format(error) }),
+        () => io.end({ kind: 'exited', exitCode: 0 }),
+        (error: unknown) => io.end({ kind: 'threw', message: error instanceof Error ? error.message : format(error) }),
       );
     return {
       // A function cannot be killed: abort its signal, and stop waiting after the grace period.
       stop: (force) => {
         controller.abort();
-        const giveUp = () => io.end({ exitCode: null, error: 'stopped (the function did not finish)' });
+        const giveUp = () => io.end({ kind: 'threw', message: 'stopped (the function did not finish)' });
         if (force) giveUp();
         else setTimeout(giveUp, this.#graceMs).unref();
       },

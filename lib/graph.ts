@@ -5,6 +5,7 @@
 import graphology from 'graphology';
 import { hasCycle, topologicalGenerations } from 'graphology-dag';
 import { CycleError } from './errors.js';
+import { locate } from './location.js';
 import type { ResolvedPipeline, ResolvedTask } from './resolve.js';
 
 const { DirectedGraph } = graphology;
@@ -59,11 +60,11 @@ export function findCycle(pipeline: ResolvedPipeline): string[] | undefined {
   return undefined;
 }
 
-/** Throws CycleError naming the cycle if the graph has one. */
-export function assertAcyclic(pipeline: ResolvedPipeline, graph: TaskGraph): void {
-  if (!hasCycle(graph)) return;
+/** The graph's cycle as an error pointing at the first task on it, or undefined when it has none. */
+export function cycleProblem(pipeline: ResolvedPipeline, graph: TaskGraph): CycleError | undefined {
+  if (!hasCycle(graph)) return undefined;
   const cycle = findCycle(pipeline) ?? [];
-  throw new CycleError(cycle, pipeline.source);
+  return new CycleError(cycle, pipeline.source).at(locate(pipeline.byName.get(cycle[0]!)?.site));
 }
 
 /** The targets and everything they transitively need. */

@@ -17,14 +17,12 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, ren
 import path from 'node:path';
 import { HistoryError } from './errors.js';
 import type { RunEvent, Sink } from './events.js';
-import { entry } from './maps.js';
-import { createReportSink, type RunReport } from './report/json.js';
+import { createReportSink } from './report/collect.js';
+import { type RunReport, readReport } from './run-report.js';
 import { ensureStateDir, stateDirOf } from './state.js';
-import { median } from './stats.js';
+import { DurationSamples } from './stats.js';
 
 export const DEFAULT_HISTORY_LIMIT = 200;
-/** Successful runs of a task that its expected duration is the median of. */
-export const DURATION_SAMPLES = 10;
 /** How far back a run looks for those samples, in runs (a task that never succeeds must not make it read everything). */
 const DURATION_LOOKBACK_RUNS = 50;
 const LOCK_WAIT_MS = 5000;
@@ -44,23 +42,10 @@ export function historyFile(deployfile: string): string {
   return path.join(stateDirOf(deployfile), 'history.jsonl');
 }
 
-function isReport(value: unknown): value is RunReport {
-  const report = value as RunReport;
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    report.schemaVersion === 1 &&
-    typeof report.id === 'string' &&
-    typeof report.makespanMs === 'number' &&
-    Array.isArray(report.tasks)
-  );
-}
-
-/** One line of history: a run, or the reason it is not one. */
+/** One line of history: a run (a version-1 record upgraded), or the reason it is not one. */
 function parseLine(line: string): RunReport | string {
   try {
-    const value: unknown = JSON.parse(line);
-    return isReport(value) ? value : 'not a run record';
+    return readReport(JSON.parse(line));
   } catch (error) {
     return (error as Error).message;
   }
@@ -154,37 +139,33 @@ export function recentDurations(
   file: string,
   options: { wanted?: ReadonlySet<string>; deployfile?: string; onWarning?: WarningHandler } = {},
 ): RecentDurations {
-  const samples = new Map<string, number[]>();
-  const { wanted } = options;
-  let complete = 0;
+  const samples = new DurationSamples(options.wanted);
   let runs = 0;
   try {
-    if (!existsSync(file)) return { durations: new Map(), runs: 0 };
-    for (const { text, offset } of linesFromEnd(file)) {
-      if (text.trim() === '') continue;
-      const run = parseLine(text);
-      if (typeof run === 'string') {
-        options.onWarning?.({ file, line: lineNumberAt(file, offset), reason: run });
-        continue;
+    if (existsSync(file)) {
+      for (const { text, offset } of linesFromEnd(file)) {
+        if (text.trim() === '') continue;
+        const run = parseLine(text);
+        if (typeof run === 'string') {
+          options.onWarning?.({ file, line: lineNumberAt(file, offset), reason: run });
+          continue;
+        }
+        if (!isOwnRun(run, options.deployfile)) continue;
+        runs++;
+        if (samples.add(run) || runs >= DURATION_LOOKBACK_RUNS) break;
       }
-      if (!isOwnRun(run, options.deployfile)) continue;
-      for (const task of run.tasks) {
-        if (task.status !== 'ok' || task.durationMs === null || !task.command) continue;
-        if (wanted && !wanted.has(task.name)) continue;
-        const list = entry(samples, task.name, (): number[] => []);
-        if (list.length < DURATION_SAMPLES && list.push(task.durationMs) === DURATION_SAMPLES) complete++;
-      }
-      if (++runs >= DURATION_LOOKBACK_RUNS || (wanted && complete === wanted.size)) break;
     }
   } catch (error) {
     options.onWarning?.({ file, line: 0, reason: unreadable(error) });
   }
-  return { durations: new Map([...samples].map(([name, list]) => [name, median(list)])), runs };
+  return { durations: samples.durations(), attempts: samples.attempts(), runs };
 }
 
 export interface RecentDurations {
-  /** Task name → median duration of its last successful runs, ms. */
+  /** Task name → median duration of a successful attempt over its last successful runs, ms. */
   durations: Map<string, number>;
+  /** Task name → how many attempts it usually takes. */
+  attempts: Map<string, number>;
   /** How many recorded runs were read to find them. */
   runs: number;
 }

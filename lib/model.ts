@@ -1,10 +1,20 @@
 /**
  * The deployfile API: `pipeline()`, `service()`, and the handles they return.
+ *
  * Declaring records definitions only; names are resolved and checked later
- * (`resolve.ts`), so tasks may be declared in any order and in any file.
+ * (`resolve.ts`), so tasks may be declared in any order and in any file. A mistake in a
+ * declaration (a bad option, a duplicate name) does not throw where it is made: it is
+ * recorded with the line that made it, and every mistake in the deployfile is reported
+ * together when the pipeline is checked.
  */
-import { DuplicateTaskError, InvalidTaskError } from './errors.js';
+import { DuplicateTaskError, InvalidTaskError, type StagerunError } from './errors.js';
+import { type CallSite, captureSite, locate } from './location.js';
+import { OptionProblem, readEnv, readTaskOptions, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from './options.js';
+import { isPipelineBrand, isService, isTaskRef, PIPELINE, REF } from './refs.js';
 import { closest } from './suggest.js';
+
+export type { Duration } from './duration.js';
+export type { TaskOptions } from './options.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -30,12 +40,14 @@ export interface TaskContext {
   readonly cwd: string;
   /** The environment the task would give a process: the run's, the service's and the task's. */
   readonly env: Readonly<Record<string, string>>;
-  /** Aborted when the run is interrupted (Ctrl-C) or stopped; stop your work when it fires. */
+  /** Aborted when the run is interrupted (Ctrl-C), stopped, or the task's time limit is reached; stop your work when it fires. */
   readonly signal: Signal;
   /** Writes a line of output under the task's name. */
   log(...parts: unknown[]): void;
   /** Words given after `--` on the command line, when this task is one the targets name; otherwise empty. */
   readonly args: readonly string[];
+  /** Which attempt this is: 1, then 2 and up on retries. */
+  readonly attempt: number;
 }
 
 export type TaskFunction = (context: TaskContext) => unknown;
@@ -45,9 +57,6 @@ export type TaskFunction = (context: TaskContext) => unknown;
  * shell (`['make', '-C', 'a', 'deploy']`), or an async function run in-process.
  */
 export type Command = string | readonly [string, ...string[]] | TaskFunction;
-
-const REF = Symbol.for('stagerun.ref');
-const PIPELINE = Symbol.for('stagerun.pipeline');
 
 /** A handle to a declared task. Pass it in `deps` instead of a name to let the editor check it. */
 export class TaskRef<Name extends string = string> {
@@ -60,21 +69,6 @@ export class TaskRef<Name extends string = string> {
 
 /** A dependency: a task handle, a service handle (all of its tasks), or a name. */
 export type Dependency = TaskRef | Service | string;
-
-export interface TaskOptions {
-  /** What to run. A task without `run` is a goal: it only groups its dependencies. */
-  run?: Command;
-  /** Tasks (or services, meaning all of their tasks) that must succeed before this one starts. */
-  deps?: readonly Dependency[];
-  /** Runs after the task of the same name in each of these services (service tasks only). */
-  after?: readonly (Service | string)[];
-  /** Shown by `--list` and `--dry-run`. */
-  description?: string;
-  /** Directory to run in, relative to the service's directory (or the deployfile's). */
-  cwd?: string;
-  /** Environment variables added to the run's; `undefined` removes one. */
-  env?: Readonly<Record<string, string | undefined>>;
-}
 
 export interface ServiceOptions {
   /** The service's directory, relative to the deployfile. Default: the service's name. */
@@ -90,107 +84,79 @@ export interface ServiceOptions {
 export interface TaskDefinition {
   readonly name: string;
   readonly service: Service | undefined;
-  readonly run: Command | undefined;
-  readonly deps: readonly Dependency[];
-  readonly after: readonly (Service | string)[];
-  readonly description: string | undefined;
-  readonly cwd: string | undefined;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly settings: TaskSettings;
+  /** Where it was declared (read only when an error needs it). */
+  readonly site: CallSite | undefined;
 }
 
-const TASK_OPTION_NAMES = ['run', 'deps', 'after', 'description', 'cwd', 'env'] as const;
 const SERVICE_OPTION_NAMES = ['dir', 'after', 'env', 'description'] as const;
+const PIPELINE_OPTION_NAMES = ['root', 'env', 'resources'] as const;
 const NAME_PATTERN = /^[A-Za-z0-9_.@/+-][A-Za-z0-9_.@/+:-]*$/;
 
-function checkName(kind: string, name: unknown, local: boolean): asserts name is string {
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name) || (local && name.includes(':'))) {
-    throw new InvalidTaskError(
-      typeof name === 'string' ? name : String(name),
-      `${kind} name`,
-      name,
-      local
-        ? "must be letters, digits and _ . @ / + - (no ':' in a service's task names; stagerun adds the service prefix)"
-        : "must be letters, digits and _ . @ / + - :, and must not start with ':'",
-    );
-  }
+/** A mistake found while declaring, kept with where it was made. */
+export interface Declared<E extends StagerunError = StagerunError> {
+  readonly error: E;
+  readonly site: CallSite | undefined;
 }
 
-function checkKnownKeys(task: string, options: object, known: readonly string[], what: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
+function nameProblem(kind: string, name: unknown, local: boolean): InvalidTaskError | undefined {
+  if (typeof name === 'string' && NAME_PATTERN.test(name) && !(local && name.includes(':'))) return undefined;
+  return new InvalidTaskError(
+    typeof name === 'string' ? name : String(name),
+    `${kind} name`,
+    name,
+    local
+      ? "must be letters, digits and _ . @ / + - (no ':' in a service's task names; stagerun adds the service prefix)"
+      : "must be letters, digits and _ . @ / + - :, and must not start with ':'",
+  );
+}
+
+function unknownKeys(owner: string, options: object, known: readonly string[], what: string): InvalidTaskError[] {
+  return Object.keys(options)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
       const hint = closest(key, known);
-      throw new InvalidTaskError(
-        task,
+      return new InvalidTaskError(
+        owner,
         `${what} '${key}'`,
         (options as Record<string, unknown>)[key],
         `is not an option${hint ? ` (did you mean '${hint}'?)` : ''}; options are ${known.join(', ')}`,
       );
-    }
-  }
+    });
 }
 
-function checkEnv(task: string, env: unknown): void {
-  if (env === undefined) return;
-  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
-    throw new InvalidTaskError(task, 'env', env, 'must be an object of strings');
-  }
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && typeof value !== 'string') {
-      throw new InvalidTaskError(task, `env.${key}`, value, 'must be a string (or undefined to remove it)');
-    }
-  }
+function optionErrors(task: string, problems: { option: string; problem: OptionProblem; value: unknown }[]): InvalidTaskError[] {
+  return problems.map(({ option, problem, value }) => new InvalidTaskError(task, option, value, problem.reason));
 }
 
-function checkRefs(task: string, option: string, refs: unknown): void {
-  if (refs === undefined) return;
-  if (!Array.isArray(refs)) {
-    throw new InvalidTaskError(task, option, refs, 'must be an array of task handles or names');
-  }
-  for (const ref of refs) {
-    if (typeof ref !== 'string' && !isTaskRef(ref) && !isService(ref)) {
-      throw new InvalidTaskError(task, option, ref, 'must hold task handles, service handles or names');
-    }
-  }
+function checkRefs(owner: string, option: string, refs: readonly unknown[]): InvalidTaskError[] {
+  return refs
+    .filter((ref) => typeof ref !== 'string' && !isTaskRef(ref) && !isService(ref))
+    .map((ref) => new InvalidTaskError(owner, option, ref, 'must hold task handles, service handles or names'));
 }
 
-function checkTaskOptions(name: string, options: TaskOptions, inService: boolean): void {
+/**
+ * Reads a task declaration: its settings, and any mistakes in it. A task whose options
+ * are wrong still gets a definition (with defaults), so that its name resolves and one
+ * mistake does not hide the others.
+ */
+function declare(
+  name: string,
+  options: unknown,
+  service: Service | undefined,
+  site: CallSite | undefined,
+): { definition: TaskDefinition; errors: InvalidTaskError[] } {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidTaskError(name, 'options', options, 'must be an object like { run, deps }');
+    const { settings } = readTaskOptions({}, { task: name, inService: service !== undefined });
+    return {
+      definition: { name, service, settings, site },
+      errors: [new InvalidTaskError(name, 'options', options, 'must be an object like { run, deps }')],
+    };
   }
-  checkKnownKeys(name, options, TASK_OPTION_NAMES, 'option');
-  const { run } = options;
-  if (run !== undefined && typeof run !== 'function') {
-    if (typeof run === 'string') {
-      if (run.trim() === '') throw new InvalidTaskError(name, 'run', run, 'is an empty command');
-    } else if (!Array.isArray(run) || run.length === 0 || !run.every((part: unknown) => typeof part === 'string') || run[0] === '') {
-      throw new InvalidTaskError(name, 'run', run, 'must be a shell command string, a non-empty argv array of strings, or a function');
-    }
-  }
-  checkRefs(name, 'deps', options.deps);
-  checkRefs(name, 'after', options.after);
-  if (options.after !== undefined && !inService) {
-    throw new InvalidTaskError(name, 'after', options.after, "is for a service's tasks; use deps here");
-  }
-  for (const key of ['description', 'cwd'] as const) {
-    const value = options[key];
-    if (value !== undefined && typeof value !== 'string') {
-      throw new InvalidTaskError(name, key, value, 'must be a string');
-    }
-  }
-  checkEnv(name, options.env);
-}
-
-function define(name: string, options: TaskOptions, service: Service | undefined): TaskDefinition {
-  return {
-    name,
-    service,
-    run: options.run,
-    deps: options.deps ? [...options.deps] : [],
-    after: options.after ? [...options.after] : [],
-    description: options.description,
-    cwd: options.cwd,
-    env: options.env ? { ...options.env } : {},
-  };
+  const errors = unknownKeys(name, options, TASK_OPTION_NAMES, 'option');
+  const { settings, problems } = readTaskOptions(options as Record<string, unknown>, { task: name, inService: service !== undefined });
+  errors.push(...optionErrors(name, problems));
+  return { definition: { name, service, settings, site }, errors };
 }
 
 /**
@@ -202,6 +168,7 @@ export class Service<Name extends string = string> {
   readonly [REF] = 'service' as const;
   readonly #tasks = new Map<string, TaskDefinition>();
   readonly #after: (Service | string)[] = [];
+  readonly #problems: Declared[] = [];
   readonly dir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly description: string | undefined;
@@ -210,36 +177,60 @@ export class Service<Name extends string = string> {
     readonly name: Name,
     options: ServiceOptions = {},
   ) {
-    checkName('service', name, true);
+    const site = captureSite(Service);
+    const problem = nameProblem('service', name, true);
+    if (problem) this.#problems.push({ error: problem, site });
+    let dir: string = name;
+    let env: Readonly<Record<string, string | undefined>> = {};
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidTaskError(name, 'service options', options, 'must be an object like { dir, after }');
+      this.#problems.push({ error: new InvalidTaskError(name, 'service options', options, 'must be an object like { dir, after }'), site });
+    } else {
+      for (const error of unknownKeys(name, options, SERVICE_OPTION_NAMES, 'service option')) this.#problems.push({ error, site });
+      if (options.dir !== undefined && typeof options.dir !== 'string')
+        this.#problems.push({ error: new InvalidTaskError(name, 'dir', options.dir, 'must be a string'), site });
+      else if (options.dir !== undefined) dir = options.dir;
+      if (options.after !== undefined) this.#addAfter(options.after, site);
+      if (options.env !== undefined) {
+        const read = readEnv(options.env);
+        if (read instanceof OptionProblem)
+          this.#problems.push({ error: new InvalidTaskError(name, read.path ?? 'env', read.value ?? options.env, read.reason), site });
+        else env = read;
+      }
     }
-    checkKnownKeys(name, options, SERVICE_OPTION_NAMES, 'service option');
-    if (options.dir !== undefined && typeof options.dir !== 'string') {
-      throw new InvalidTaskError(name, 'dir', options.dir, 'must be a string');
+    this.dir = dir;
+    this.env = env;
+    this.description = typeof options?.description === 'string' ? options.description : undefined;
+  }
+
+  #addAfter(services: readonly unknown[] | unknown, site: CallSite | undefined): void {
+    if (!Array.isArray(services)) {
+      this.#problems.push({
+        error: new InvalidTaskError(this.name, 'after', services, 'must be an array of services or service names'),
+        site,
+      });
+      return;
     }
-    checkRefs(name, 'after', options.after);
-    checkEnv(name, options.env);
-    this.dir = options.dir ?? name;
-    this.env = options.env ? { ...options.env } : {};
-    this.description = options.description;
-    if (options.after) this.#after.push(...options.after);
+    const errors = checkRefs(this.name, 'after', services);
+    for (const error of errors) this.#problems.push({ error, site });
+    if (errors.length === 0) this.#after.push(...(services as (Service | string)[]));
   }
 
   /** Declares `<service>:<name>`. Plain names in `deps` refer to this service's tasks first. */
   task<const Local extends string>(name: Local, options: TaskOptions = {}): TaskRef<`${Name}:${Local}`> {
-    checkName('task', name, true);
+    const site = captureSite(this.task, this.#tasks.size);
     const full = `${this.name}:${name}` as `${Name}:${Local}`;
-    checkTaskOptions(full, options, true);
-    if (this.#tasks.has(full)) throw new DuplicateTaskError(full);
-    this.#tasks.set(full, define(full, options, this));
+    const invalid = nameProblem('task', name, true);
+    if (invalid) this.#problems.push({ error: invalid, site });
+    const { definition, errors } = declare(full, options, this, site);
+    for (const error of errors) this.#problems.push({ error, site });
+    if (this.#tasks.has(full)) this.#problems.push({ error: new DuplicateTaskError(full), site });
+    else if (!invalid) this.#tasks.set(full, definition);
     return new TaskRef(full);
   }
 
   /** Every task of this service runs after the task of the same name in each of `services`. */
   after(...services: (Service | string)[]): this {
-    checkRefs(this.name, 'after', services);
-    this.#after.push(...services);
+    this.#addAfter(services, captureSite(this.after));
     return this;
   }
 
@@ -253,6 +244,11 @@ export class Service<Name extends string = string> {
     return this.#after;
   }
 
+  /** @internal Mistakes made declaring this service and its tasks. */
+  get problems(): readonly Declared[] {
+    return this.#problems;
+  }
+
   toString(): string {
     return this.name;
   }
@@ -263,6 +259,11 @@ export interface PipelineOptions {
   root?: string;
   /** Environment variables for every task. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Counted resources, by name: how many tasks that `uses` each may run at once, on top of
+   * `-j`. `{ 'prod-db': 1 }` makes every task that uses the production database run alone.
+   */
+  resources?: Readonly<Record<string, number>>;
 }
 
 /** A set of tasks and services; the deployfile's default export. */
@@ -272,26 +273,67 @@ export class Pipeline {
   readonly #services = new Map<string, Service>();
   /** Tasks and services in the order they were added: the declaration order that breaks ties. */
   readonly #entries: (TaskDefinition | Service)[] = [];
+  readonly #problems: Declared[] = [];
   #defaults: (TaskRef | Service | string)[] = [];
   /** Set by the loader: the file this pipeline came from, for error messages. */
   source: string | undefined;
   root: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly resources: Readonly<Record<string, number>>;
 
   constructor(options: PipelineOptions = {}) {
+    const site = captureSite(Pipeline);
+    let env: Readonly<Record<string, string | undefined>> = {};
+    const resources: Record<string, number> = {};
+    if (typeof options !== 'object' || options === null) {
+      this.#problems.push({
+        error: new InvalidTaskError('pipeline', 'options', options, 'must be an object like { root, env, resources }'),
+        site,
+      });
+      options = {};
+    }
+    for (const error of unknownKeys('pipeline', options, PIPELINE_OPTION_NAMES, 'pipeline option')) this.#problems.push({ error, site });
+    if (options.env !== undefined) {
+      const read = readEnv(options.env);
+      if (read instanceof OptionProblem)
+        this.#problems.push({ error: new InvalidTaskError('pipeline', read.path ?? 'env', read.value ?? options.env, read.reason), site });
+      else env = read;
+    }
+    if (options.resources !== undefined) {
+      if (typeof options.resources !== 'object' || options.resources === null || Array.isArray(options.resources)) {
+        this.#problems.push({
+          error: new InvalidTaskError('pipeline', 'resources', options.resources, "must be an object of counts, like { 'prod-db': 1 }"),
+          site,
+        });
+      } else {
+        for (const [name, count] of Object.entries(options.resources)) {
+          if (Number.isInteger(count) && count >= 1) resources[name] = count;
+          else
+            this.#problems.push({
+              error: new InvalidTaskError('pipeline', `resources.${name}`, count, 'must be a whole number of at least 1'),
+              site,
+            });
+        }
+      }
+    }
     this.root = options.root;
-    checkEnv('pipeline', options.env);
-    this.env = options.env ? { ...options.env } : {};
+    this.env = env;
+    this.resources = resources;
   }
 
   /** Declares a task. Returns a handle to use in other tasks' `deps`. */
   task<const Name extends string>(name: Name, options: TaskOptions = {}): TaskRef<Name> {
-    checkName('task', name, false);
-    checkTaskOptions(name, options, false);
-    if (this.#tasks.has(name)) throw new DuplicateTaskError(name, this.source);
-    const definition = define(name, options, undefined);
-    this.#tasks.set(name, definition);
-    this.#entries.push(definition);
+    const site = captureSite(this.task, this.#tasks.size);
+    const invalid = nameProblem('task', name, false);
+    if (invalid) this.#problems.push({ error: invalid, site });
+    const { definition, errors } = declare(name, options, undefined, site);
+    for (const error of errors) this.#problems.push({ error, site });
+    if (this.#tasks.has(name)) {
+      this.#problems.push({ error: new DuplicateTaskError(name), site });
+    } else if (!invalid) {
+      this.#tasks.set(name, definition);
+      this.#entries.push(definition);
+    }
     return new TaskRef(name);
   }
 
@@ -304,13 +346,18 @@ export class Pipeline {
 
   /** Adds services declared elsewhere (for example in the service's own file). */
   add(...services: Service[]): this {
+    const site = captureSite(this.add);
     for (const added of services) {
       if (!isService(added)) {
-        throw new InvalidTaskError(String(added), 'add()', added, 'takes services created with service()');
+        this.#problems.push({ error: new InvalidTaskError(String(added), 'add()', added, 'takes services created with service()'), site });
+        continue;
       }
       const existing = this.#services.get(added.name);
       if (existing === added) continue;
-      if (existing) throw new DuplicateTaskError(added.name, this.source, 'service');
+      if (existing) {
+        this.#problems.push({ error: new DuplicateTaskError(added.name, undefined, 'service'), site });
+        continue;
+      }
       this.#services.set(added.name, added);
       this.#entries.push(added);
     }
@@ -319,8 +366,10 @@ export class Pipeline {
 
   /** The target(s) run when the command line names none. */
   default(...targets: (TaskRef | Service | string)[]): this {
-    checkRefs('pipeline', 'default()', targets);
-    this.#defaults = targets;
+    const site = captureSite(this.default);
+    const errors = checkRefs('pipeline', 'default()', targets);
+    for (const error of errors) this.#problems.push({ error, site });
+    if (errors.length === 0) this.#defaults = targets;
     return this;
   }
 
@@ -328,9 +377,16 @@ export class Pipeline {
   definitions(): TaskDefinition[] {
     const all: TaskDefinition[] = [];
     for (const entry of this.#entries) {
-      if (isService(entry)) all.push(...entry.definitions);
-      else all.push(entry);
+      if (isService(entry)) all.push(...(entry as Service).definitions);
+      else all.push(entry as TaskDefinition);
     }
+    return all;
+  }
+
+  /** @internal Every mistake made declaring the pipeline, its services and their tasks, in the order made. */
+  problems(): Declared[] {
+    const all = [...this.#problems];
+    for (const service of this.#services.values()) all.push(...service.problems);
     return all;
   }
 
@@ -355,17 +411,15 @@ export function service<const Name extends string>(name: Name, options?: Service
   return new Service(name, options);
 }
 
-// Brand checks rather than instanceof: a deployfile may import a second copy of the package.
 export function isPipeline(value: unknown): value is Pipeline {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PIPELINE] === true;
+  return isPipelineBrand(value);
 }
 
-export function isTaskRef(value: unknown): value is TaskRef {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[REF] === 'task';
-}
+export { isService, isTaskRef };
 
-export function isService(value: unknown): value is Service {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[REF] === 'service';
+/** Where a declaration mistake was made, for the message. */
+export function locateDeclared(declared: Declared): ReturnType<typeof locate> {
+  return locate(declared.site);
 }
 
 /** A word as /bin/sh reads it back: bare when it is safe, in single quotes otherwise. */

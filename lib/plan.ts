@@ -3,8 +3,8 @@
  * Pure: the same plan drives real runs, simulations and `--dry-run`.
  */
 
-import { UsageError } from './errors.js';
-import { assertAcyclic, buildGraph, closure, stagesOf, type TaskGraph } from './graph.js';
+import { throwProblems, UsageError } from './errors.js';
+import { buildGraph, closure, cycleProblem, stagesOf, type TaskGraph } from './graph.js';
 import { isPipeline, type Pipeline } from './model.js';
 import { type ResolvedPipeline, type ResolvedTask, resolvePipeline, resolveTargets } from './resolve.js';
 
@@ -40,11 +40,16 @@ export interface Plan {
 // building a second one (at 100,000 tasks, building the graph is most of planning's cost).
 const validatedGraphs = new WeakMap<ResolvedPipeline, TaskGraph>();
 
-/** Resolves names and rejects cycles anywhere in the pipeline, selected or not. */
+/**
+ * Resolves names and rejects cycles anywhere in the pipeline, selected or not. Every
+ * mistake in the deployfile is reported at once: one error, or DeployfileErrors with all.
+ */
 export function validatePipeline(pipeline: Pipeline, root?: string): ResolvedPipeline {
-  const resolved = resolvePipeline(pipeline, root);
+  const { resolved, problems } = resolvePipeline(pipeline, root);
   const graph = buildGraph(resolved.tasks);
-  assertAcyclic(resolved, graph);
+  const cycle = cycleProblem(resolved, graph);
+  if (cycle) problems.push(cycle);
+  throwProblems(problems, resolved.source);
   validatedGraphs.set(resolved, graph);
   return resolved;
 }
@@ -87,6 +92,8 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
       description: task.description,
       cwd: task.cwd,
       env: task.env,
+      settings: task.settings,
+      site: task.site,
       id,
       stage: stageOf.get(task.name)!,
       depIds,
@@ -98,27 +105,6 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
   const stages = stageNames.map((names) => names.map((name) => byName.get(name)!));
   const requested = targets.length > 0 ? [...targets] : [...pipeline.defaults];
   return { pipeline, requested, targets: targetTasks, tasks, stages, byName };
-}
-
-/**
- * Each task's expected duration for priorities and bounds: its recorded duration where
- * known; otherwise the median of the known ones (1 if none is known). Goals weigh 0.
- */
-export function taskWeights(plan: Plan, durations?: ReadonlyMap<string, number>): Float64Array {
-  const known: number[] = [];
-  if (durations) {
-    for (const task of plan.tasks) {
-      const duration = durations.get(task.name);
-      if (duration !== undefined && task.run !== undefined) known.push(duration);
-    }
-  }
-  known.sort((a, b) => a - b);
-  const fallback = known.length > 0 ? known[Math.floor(known.length / 2)]! : 1;
-  const weights = new Float64Array(plan.tasks.length);
-  for (const task of plan.tasks) {
-    weights[task.id] = task.run === undefined ? 0 : (durations?.get(task.name) ?? fallback);
-  }
-  return weights;
 }
 
 /** For each task, the longest weighted path from its start to the end of the graph (itself included). */

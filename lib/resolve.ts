@@ -1,11 +1,14 @@
 /**
  * Turns declarations into resolved tasks: every dependency becomes a full task name,
  * service-level ordering (`after`) becomes task dependencies, directories become
- * absolute. Unknown names fail here, with a suggestion.
+ * absolute. Unknown names are problems here, each with a suggestion and the line that
+ * declared the task; all of them are returned, not only the first.
  */
 import path from 'node:path';
-import { DuplicateTaskError, NoTargetError, UnknownDependencyError, UnknownTargetError } from './errors.js';
+import { DuplicateTaskError, NoTargetError, type StagerunError, UnknownDependencyError, UnknownTargetError } from './errors.js';
+import { type CallSite, locate } from './location.js';
 import { type Command, type Dependency, isService, isTaskRef, type Pipeline, type Service, type TaskDefinition } from './model.js';
+import type { TaskSettings } from './options.js';
 import { closest } from './suggest.js';
 
 export interface ResolvedTask {
@@ -21,6 +24,10 @@ export interface ResolvedTask {
   readonly cwd: string;
   /** The pipeline's, service's and task's variables merged (later wins; undefined removes). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Every option of the task, checked (see options.ts). */
+  readonly settings: TaskSettings;
+  /** @internal Where the task was declared. */
+  readonly site: CallSite | undefined;
 }
 
 export interface ResolvedPipeline {
@@ -32,28 +39,40 @@ export interface ResolvedPipeline {
   /** Service name → names of its tasks. */
   readonly services: ReadonlyMap<string, readonly string[]>;
   readonly defaults: readonly string[];
+  /** Counted resources and how many tasks may hold each at once. */
+  readonly resources: Readonly<Record<string, number>>;
 }
 
-export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? process.cwd()): ResolvedPipeline {
+/** Resolves what can be resolved, and returns every problem found on the way (each pointing at its declaration). */
+export function resolvePipeline(
+  pipeline: Pipeline,
+  root = pipeline.root ?? process.cwd(),
+): { resolved: ResolvedPipeline; problems: StagerunError[] } {
   const source = pipeline.source;
-  const definitions = pipeline.definitions();
+  const problems: StagerunError[] = pipeline.problems().map(({ error, site }) => error.at(locate(site)));
+  const definitions: TaskDefinition[] = [];
   const byDefinition = new Map<string, TaskDefinition>();
-  for (const definition of definitions) {
+  for (const definition of pipeline.definitions()) {
     // A top-level 'a:deploy' and service a's 'deploy' would share a name.
-    if (byDefinition.has(definition.name)) throw new DuplicateTaskError(definition.name, source);
+    if (byDefinition.has(definition.name)) {
+      problems.push(new DuplicateTaskError(definition.name).at(locate(definition.site)));
+      continue;
+    }
     byDefinition.set(definition.name, definition);
+    definitions.push(definition);
   }
   const services = new Map<string, string[]>();
   for (const name of pipeline.services.keys()) {
     // A top-level task named like a service would silently hide it as a target and a dependency.
-    if (byDefinition.has(name)) throw new DuplicateTaskError(name, source, 'task and service');
+    if (byDefinition.has(name))
+      problems.push(new DuplicateTaskError(name, source, 'task and service').at(locate(byDefinition.get(name)!.site)));
     services.set(name, []);
   }
   for (const definition of definitions) {
     if (definition.service) services.get(definition.service.name)?.push(definition.name);
   }
 
-  const unknown = (task: string, dependency: string, local?: Service): UnknownDependencyError => {
+  const unknown = (task: TaskDefinition, dependency: string, local?: Service): void => {
     // Inside a service, a plain name means the service's own task first: so do suggestions.
     const own = local ? (services.get(local.name) ?? []) : [];
     const ownGuess =
@@ -65,44 +84,53 @@ export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? proc
         : undefined;
     const suggestion =
       ownGuess !== undefined ? `${local!.name}:${ownGuess}` : closest(dependency, [...byDefinition.keys(), ...services.keys()]);
-    return new UnknownDependencyError(task, dependency, suggestion, source);
+    problems.push(new UnknownDependencyError(task.name, dependency, suggestion, source).at(locate(task.site)));
   };
 
   const expand = (task: TaskDefinition, dependency: Dependency, into: Set<string>): void => {
     if (isTaskRef(dependency)) {
-      if (!byDefinition.has(dependency.name)) throw unknown(task.name, dependency.name);
-      into.add(dependency.name);
+      if (byDefinition.has(dependency.name)) into.add(dependency.name);
+      else unknown(task, dependency.name);
       return;
     }
     if (isService(dependency)) {
       const members = services.get(dependency.name);
-      if (!members) throw unknown(task.name, dependency.name);
-      for (const member of members) into.add(member);
+      if (members) for (const member of members) into.add(member);
+      else unknown(task, dependency.name);
       return;
     }
     const local = task.service ? `${task.service.name}:${dependency}` : undefined;
     if (local && byDefinition.has(local)) into.add(local);
     else if (byDefinition.has(dependency)) into.add(dependency);
     else if (services.has(dependency)) for (const member of services.get(dependency)!) into.add(member);
-    else throw unknown(task.name, dependency, task.service);
+    else unknown(task, dependency, task.service);
   };
 
   const noEnv: Readonly<Record<string, string | undefined>> = Object.freeze({});
   const isEmpty = (env: object | undefined) => env === undefined || Object.keys(env).length === 0;
   const tasks: ResolvedTask[] = definitions.map((definition, index) => {
+    const { settings } = definition;
     const deps = new Set<string>();
-    for (const dependency of definition.deps) expand(definition, dependency, deps);
+    for (const dependency of settings.deps) expand(definition, dependency, deps);
     const owner = definition.service;
     if (owner) {
       const localName = definition.name.slice(owner.name.length + 1);
-      for (const upstream of [...owner.upstream, ...definition.after]) {
-        const upstreamName = isService(upstream) ? upstream.name : upstream;
+      for (const upstream of [...owner.upstream, ...settings.after]) {
+        const upstreamName = isService(upstream) ? upstream.name : (upstream as string);
         if (!services.has(upstreamName)) {
-          throw new UnknownDependencyError(definition.name, upstreamName, closest(upstreamName, services.keys()), source);
+          problems.push(
+            new UnknownDependencyError(definition.name, upstreamName, closest(upstreamName, services.keys()), source).at(
+              locate(definition.site),
+            ),
+          );
+          continue;
         }
         const counterpart = `${upstreamName}:${localName}`;
         if (byDefinition.has(counterpart)) deps.add(counterpart);
       }
+    }
+    for (const resource of settings.uses) {
+      if (pipeline.resources[resource] === undefined) problems.push(unknownResource(definition, resource, pipeline, source));
     }
     const base = owner ? path.resolve(root, owner.dir) : root;
     return {
@@ -110,19 +138,27 @@ export function resolvePipeline(pipeline: Pipeline, root = pipeline.root ?? proc
       index,
       service: owner?.name,
       deps: [...deps],
-      run: definition.run,
-      description: definition.description,
-      cwd: path.resolve(base, definition.cwd ?? '.'),
+      run: settings.run,
+      description: settings.description,
+      cwd: path.resolve(base, settings.cwd ?? '.'),
       env:
-        isEmpty(pipeline.env) && isEmpty(owner?.env) && isEmpty(definition.env)
-          ? noEnv
-          : { ...pipeline.env, ...owner?.env, ...definition.env },
+        isEmpty(pipeline.env) && isEmpty(owner?.env) && isEmpty(settings.env) ? noEnv : { ...pipeline.env, ...owner?.env, ...settings.env },
+      settings,
+      site: definition.site,
     };
   });
 
   const byName = new Map(tasks.map((task) => [task.name, task]));
   const defaults = pipeline.defaults.map((target) => (isTaskRef(target) || isService(target) ? target.name : target));
-  return { source, root, tasks, byName, services, defaults };
+  return { resolved: { source, root, tasks, byName, services, defaults, resources: pipeline.resources }, problems };
+}
+
+function unknownResource(task: TaskDefinition, resource: string, pipeline: Pipeline, source: string | undefined): StagerunError {
+  const declared = Object.keys(pipeline.resources);
+  const suggestion = closest(resource, declared);
+  const error = new UnknownDependencyError(task.name, resource, suggestion, source, 'resource');
+  error.hints.push(declared.length > 0 ? `resources: ${declared.join(', ')}` : "declare it: pipeline({ resources: { 'name': 1 } })");
+  return error.at(locate(task.site));
 }
 
 /** Every name a user may pass as a target: tasks, services, and task names shared across services. */

@@ -1,46 +1,38 @@
 /**
- * The scheduler: decides what starts when. It is pure: it touches no process and no
- * terminal, only an executor, a clock and an event sink, so the same code runs real
- * pipelines, simulations and the tests' fake executor.
+ * The scheduler: decides what starts when. It is pure: it touches no process, no terminal
+ * and no wall clock, only an executor, a clock, an approver and an event sink, so the same
+ * code runs real pipelines, simulations and the tests' fake executor.
+ *
+ * Its parts: each task's state machine (task-state.ts), the admission rule that says
+ * whether a ready task may start now (admission.ts: slots, the stage barrier, resources),
+ * and the classifier that turns an attempt's outcome into a status or a retry
+ * (classify.ts). What is left here is the bookkeeping that connects them.
  *
  * Policy `dag`: a task is ready when all its deps succeeded; among ready tasks the one
  * with the longest remaining (weighted) path to the end of the graph starts first, ties
  * by declaration order. Policy `stages`: as a staged Makefile, stage k+1 starts only when
  * all of stage k has finished.
  */
-import type { Clock } from './clock.js';
-import type { RunStatus, SchedulePolicy, Sink, TaskStatus } from './events.js';
+import { Admission } from './admission.js';
+import { classify } from './classify.js';
+import type { CancelTimer, Clock } from './clock.js';
+import type { AttemptRecord, RunStatus, SchedulePolicy, Sink, TaskStatus } from './events.js';
+import { succeeded } from './events.js';
+import { type Executor, exitOf, type Outcome, type RunningTask, type TaskIO } from './executor.js';
+import { formatDuration } from './format.js';
 import { Heap } from './heap.js';
-import type { OutputStream } from './model.js';
+import { entry } from './maps.js';
+import type { Signal } from './model.js';
 import { type Plan, type PlanTask, remainingPath } from './plan.js';
-import { newRunId } from './report/json.js';
+import { State, TaskStates } from './task-state.js';
 
-/** How a task's execution ended, as the executor saw it. Success is exit code 0 and no error. */
-export interface Outcome {
-  readonly exitCode: number | null;
-  readonly signal?: string | null;
-  /** Set when the task could not start, threw, or was killed; a short explanation. */
-  readonly error?: string | null;
-}
+/** A person's answer to an approval gate, or why there was none. */
+export type ApprovalAnswer = { readonly approved: true; readonly by: string } | { readonly approved: false; readonly reason: string };
 
-/**
- * What the scheduler hands an executor for one task. A second `end` is ignored; output
- * after `end` (from children the task left running) is still shown under its name.
- */
-export interface TaskIO {
-  output(stream: OutputStream, line: string): void;
-  end(outcome: Outcome): void;
-}
-
-export interface RunningTask {
-  /** Asks the task to stop; `force` kills it at once instead of after a grace period. */
-  stop(force: boolean): void;
-}
-
-export interface Executor {
-  start(task: PlanTask, io: TaskIO): RunningTask;
-  /** Called once the run has ended: ends whatever tasks left behind. */
-  close?(): Promise<void>;
+/** Who answers approval gates: a prompt, flags, or (in simulation) nobody needs to. */
+export interface Approver {
+  /** `signal` aborts when the run no longer needs the answer (it was interrupted). */
+  request(task: PlanTask, question: string, signal: Signal): ApprovalAnswer | Promise<ApprovalAnswer>;
 }
 
 export interface ScheduleOptions {
@@ -49,13 +41,18 @@ export interface ScheduleOptions {
   keepGoing: boolean;
   /** Expected duration of each task (by id) in ms: the priority weights. */
   weights: Float64Array;
-  /** Wall-clock start for the run-start event; defaults to now. */
-  startedAt?: string;
-  /** Defaults to one made from the start time. */
-  runId?: string;
-  simulated?: boolean;
+  /** Counted resources and their capacities (tasks name them in `uses`). */
+  resources: Readonly<Record<string, number>>;
+  runId: string;
+  /** Wall-clock start, ISO 8601, for the run-start event (the scheduler reads no wall clock). */
+  startedAt: string;
+  simulated: boolean;
   /** Already interrupted: nothing starts, and every task ends `cancelled`. */
   interrupted?: boolean;
+  /** The whole run's time limit, ms: then running tasks are stopped (`timeout`) and the rest cancelled. */
+  timeoutMs?: number;
+  /** Answers approval gates. Without one, a gate ends its task `needs-approval`. */
+  approver?: Approver;
 }
 
 export interface ScheduleHandle {
@@ -65,35 +62,48 @@ export interface ScheduleHandle {
   stop(force?: boolean): void;
 }
 
-const PENDING = 0;
-const READY = 1;
-const RUNNING = 2;
-const SETTLED = 3;
+const NO_APPROVER: Approver = { request: () => ({ approved: false, reason: 'no one to ask' }) };
 
 export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Executor, clock: Clock, emit: Sink): ScheduleHandle {
-  const { jobs, policy, keepGoing, weights } = options;
-  if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, got ${jobs}`);
+  const { jobs, keepGoing, weights } = options;
   const tasks = plan.tasks;
   const count = tasks.length;
   const priority = remainingPath(plan, weights);
-  const state = new Uint8Array(count);
+  const states = new TaskStates(count);
+  const admission = new Admission({ jobs, policy: options.policy, resources: options.resources });
+  const approver = options.approver ?? NO_APPROVER;
+  const before = (a: number, b: number) => priority[a]! > priority[b]! || (priority[a] === priority[b] && a < b);
+  const ready = new Heap<number>(before);
+  /** Ready tasks held back by a resource or the stage barrier, by what they wait for. */
+  const parked = new Map<string, Heap<number>>();
+
+  // Per task, by id.
   const waitingOn = new Int32Array(count);
-  const startAt = new Float64Array(count).fill(-1);
+  const attemptOf = new Int32Array(count);
+  const firstStart = new Float64Array(count).fill(-1);
+  const attemptStart = new Float64Array(count);
   const slotOf = new Int32Array(count).fill(-1);
-  const stageLeft = plan.stages.map((stage) => stage.length);
-  const ready = new Heap<number>((a, b) => priority[a]! > priority[b]! || (priority[a] === priority[b] && a < b));
-  const freeSlots = new Heap<number>((a, b) => a < b);
-  let nextSlot = 0;
+  const matchedNoChange = new Uint8Array(count);
+  const approvalWaitMs = new Float64Array(count).fill(-1);
+  const attempts: AttemptRecord[][] = Array.from({ length: count }, () => []);
+  /** Why the scheduler stopped a running attempt: it decides the outcome's kind. */
+  const stoppedFor = new Map<number, { kind: 'timed-out'; limitMs: number } | { kind: 'aborted' }>();
+  const timers = new Map<number, CancelTimer>();
+  const approvals = new Map<number, AbortController>();
   const running = new Map<number, RunningTask>();
+  const stageLeft = plan.stages.map((stage) => stage.length);
+
   const ended: { id: number; outcome: Outcome }[] = [];
   const instant: number[] = [];
-  let stopCause: 'failure' | 'interrupt' | undefined;
-  let failedName: string | undefined;
-  let currentStage = 0;
+  const freeSlots = new Heap<number>((a, b) => a < b);
+  let nextSlot = 0;
+  let stopCause: 'failure' | 'interrupt' | 'timeout' | undefined;
+  let firstFailure: string | undefined;
+  let anyFailed = false;
+  let anyNeedsApproval = false;
   let pumping = false;
   let pumpQueued = false;
   let finished = false;
-  let anyNotOk = false;
   let forceStop = false;
 
   const t0 = clock.now();
@@ -103,69 +113,184 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
     resolveDone = resolve;
   });
 
+  const cancelTimer = (id: number) => {
+    timers.get(id)?.();
+    timers.delete(id);
+  };
+
   const settle = (
     id: number,
     status: TaskStatus,
-    fields: { exitCode?: number | null; signal?: string | null; reason?: string | null } = {},
+    reason: string | null,
+    exit: { exitCode: number | null; signal: string | null } = { exitCode: null, signal: null },
   ) => {
-    state[id] = SETTLED;
-    if (status !== 'ok') anyNotOk = true;
+    states.move(id, State.Settled);
+    cancelTimer(id);
+    if (status === 'failed' || status === 'timeout') anyFailed = true;
+    if (status === 'needs-approval') anyNeedsApproval = true;
     stageLeft[tasks[id]!.stage]!--;
     emit({
       type: 'task-end',
       at: now(),
       task: tasks[id]!,
       status,
-      startAt: startAt[id]! >= 0 ? startAt[id]! : null,
-      exitCode: fields.exitCode ?? null,
-      signal: fields.signal ?? null,
-      reason: fields.reason ?? null,
+      startAt: firstStart[id]! >= 0 ? firstStart[id]! : null,
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      reason,
+      attempts: attempts[id]!,
+      approvalWaitMs: approvalWaitMs[id]! >= 0 ? approvalWaitMs[id]! : null,
     });
   };
 
-  const makeReady = (id: number) => {
-    state[id] = READY;
-    if (tasks[id]!.run === undefined) instant.push(id);
-    else ready.push(id);
-  };
-
-  const eligible = (id: number) => state[id] === PENDING && waitingOn[id] === 0 && (policy === 'dag' || tasks[id]!.stage <= currentStage);
-
-  const release = (id: number) => {
-    for (const dependent of tasks[id]!.dependentIds) {
-      waitingOn[dependent]!--;
-      if (eligible(dependent)) makeReady(dependent);
-    }
-  };
-
-  /** Marks everything downstream of a failed task as skipped; each task is visited once. */
-  const skipDependents = (id: number) => {
-    const reason = `needs ${tasks[id]!.name}, which failed`;
+  /** Marks everything downstream of a task that did not succeed as skipped; each task is visited once. */
+  const skipDependents = (id: number, status: TaskStatus) => {
+    const why = status === 'needs-approval' ? 'was not approved' : status === 'timeout' ? 'timed out' : 'failed';
+    const reason = `needs ${tasks[id]!.name}, which ${why}`;
     const queue = [...tasks[id]!.dependentIds];
     while (queue.length > 0) {
       const dependent = queue.pop()!;
-      if (state[dependent] === SETTLED || state[dependent] === RUNNING) continue;
-      settle(dependent, 'skipped', { reason });
+      // Only tasks still waiting for their deps can depend on this one; others were reached already.
+      if (!states.is(dependent, State.Waiting)) continue;
+      settle(dependent, 'skipped', reason);
       queue.push(...tasks[dependent]!.dependentIds);
     }
   };
 
-  const beginStopping = (cause: 'failure' | 'interrupt') => {
+  /** Deps done: a goal settles at once, a gated task asks first, any other joins the ready heap. */
+  const becomeReady = (id: number) => {
+    const task = tasks[id]!;
+    if (task.run === undefined) {
+      states.move(id, State.Ready);
+      instant.push(id);
+      return;
+    }
+    const question = task.settings.approval;
+    if (question !== undefined && states.is(id, State.Waiting)) return askApproval(id, question);
+    states.move(id, State.Ready);
+    ready.push(id);
+  };
+
+  const askApproval = (id: number, question: string) => {
+    const task = tasks[id]!;
+    states.move(id, State.AwaitingApproval);
+    const asked = now();
+    const controller = new AbortController();
+    approvals.set(id, controller);
+    emit({ type: 'approval-wait', at: asked, task, question });
+    const answered = (answer: ApprovalAnswer) => {
+      if (!states.is(id, State.AwaitingApproval) || controller.signal.aborted) return;
+      approvals.delete(id);
+      approvalWaitMs[id] = now() - asked;
+      emit({ type: 'approval-end', at: now(), task, approved: answer.approved, by: answer.approved ? answer.by : answer.reason });
+      if (answer.approved) {
+        states.move(id, State.Ready);
+        ready.push(id);
+      } else {
+        settle(id, 'needs-approval', answer.reason);
+        skipDependents(id, 'needs-approval');
+      }
+      queuePump();
+    };
+    const answer = approver.request(task, question, controller.signal);
+    if (answer instanceof Promise) {
+      answer.then(answered, (error: unknown) =>
+        answered({ approved: false, reason: `the question could not be asked: ${(error as Error)?.message ?? error}` }),
+      );
+    } else {
+      answered(answer);
+    }
+  };
+
+  const release = (id: number) => {
+    for (const dependent of tasks[id]!.dependentIds) {
+      waitingOn[dependent]!--;
+      if (waitingOn[dependent] === 0 && states.is(dependent, State.Waiting)) becomeReady(dependent);
+    }
+  };
+
+  const park = (id: number, key: string) => {
+    states.move(id, State.Parked);
+    entry(parked, key, () => new Heap<number>(before)).push(id);
+  };
+
+  /** What waited for `key` (a freed resource, an opened stage) goes back to the ready heap, in priority order. */
+  const unpark = (key: string) => {
+    const waiting = parked.get(key);
+    if (!waiting) return;
+    parked.delete(key);
+    for (let id = waiting.pop(); id !== undefined; id = waiting.pop()) {
+      if (!states.is(id, State.Parked)) continue;
+      states.move(id, State.Ready);
+      ready.push(id);
+    }
+  };
+
+  /**
+   * Nothing new starts from now on: not a task, not a retry, not a question. A task waiting
+   * to retry ends with its last attempt; a question still open is withdrawn.
+   */
+  const beginStopping = (cause: 'failure' | 'interrupt' | 'timeout') => {
     stopCause = cause;
     emit({ type: 'run-stopping', at: now(), cause, running: [...running.keys()].map((id) => tasks[id]!) });
+    const reason = stopReason();
+    for (const [id, controller] of [...approvals]) {
+      controller.abort();
+      approvals.delete(id);
+      settle(id, 'cancelled', reason);
+    }
+    for (let id = 0; id < count; id++) {
+      if (!states.is(id, State.RetryWait)) continue;
+      const last = attempts[id]!.at(-1)!;
+      if (cause === 'interrupt') {
+        settle(id, 'interrupted', reason, last);
+        continue;
+      }
+      settle(
+        id,
+        last.outcome === 'timed-out' ? 'timeout' : 'failed',
+        `attempt ${last.number} did not succeed and ${reason}, so no retry was made`,
+        last,
+      );
+      skipDependents(id, 'failed');
+    }
   };
+
+  const stopReason = () =>
+    stopCause === 'interrupt'
+      ? 'the run was interrupted'
+      : stopCause === 'timeout'
+        ? `the run's time limit (${formatDuration(options.timeoutMs ?? 0)}) was reached`
+        : `the run stopped after ${firstFailure} failed`;
 
   const launch = (id: number) => {
     const task = tasks[id]!;
     const slot = freeSlots.pop() ?? nextSlot++;
-    state[id] = RUNNING;
+    const number = ++attemptOf[id]!;
+    states.move(id, State.Running);
+    admission.take(task);
     slotOf[id] = slot;
-    startAt[id] = now();
-    emit({ type: 'task-start', at: startAt[id]!, task, slot });
+    attemptStart[id] = now();
+    if (firstStart[id]! < 0) firstStart[id] = attemptStart[id]!;
+    matchedNoChange[id] = 0;
+    emit({ type: 'task-start', at: attemptStart[id]!, task, slot, attempt: number });
+    const limit = task.settings.timeout;
+    if (limit !== undefined) {
+      timers.set(
+        id,
+        clock.setTimer(limit, () => {
+          timers.delete(id);
+          stopAttempt(id, { kind: 'timed-out', limitMs: limit }, false);
+        }),
+      );
+    }
     let open = true;
+    const pattern = task.settings.noChange;
     const io: TaskIO = {
       output(stream, line) {
-        if (!finished) emit({ type: 'task-output', at: now(), task, stream, line });
+        if (finished) return;
+        if (open && pattern && matchedNoChange[id] === 0 && pattern.test(line)) matchedNoChange[id] = 1;
+        emit({ type: 'task-output', at: now(), task, stream, line });
       },
       end(outcome) {
         if (!open) return;
@@ -177,47 +302,109 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
     // Registered before start() so that an executor ending the task synchronously is handled.
     running.set(id, { stop: () => {} });
     try {
-      const handle = executor.start(task, io);
+      const handle = executor.start({ task, number }, io);
       if (open) running.set(id, handle);
-      if (open && stopCause === 'interrupt') handle.stop(forceStop);
+      if (open && (stopCause === 'interrupt' || stopCause === 'timeout'))
+        stopAttempt(id, stopCause === 'interrupt' ? { kind: 'aborted' } : runLimit(), forceStop);
     } catch (error) {
-      io.end({ exitCode: null, error: `could not start: ${(error as Error)?.message ?? String(error)}` });
+      io.end({ kind: 'could-not-start', reason: `could not start: ${(error as Error)?.message ?? String(error)}` });
     }
   };
 
-  const finishRun = (id: number, outcome: Outcome) => {
+  const runLimit = () => ({ kind: 'timed-out' as const, limitMs: options.timeoutMs ?? 0 });
+
+  /** Stops a running attempt; `why` decides what its outcome is said to be, whatever the process then does. */
+  const stopAttempt = (id: number, why: { kind: 'timed-out'; limitMs: number } | { kind: 'aborted' }, force: boolean) => {
+    const handle = running.get(id);
+    if (!handle) return;
+    if (!stoppedFor.has(id)) stoppedFor.set(id, why);
+    handle.stop(force);
+  };
+
+  /** The executor's outcome, with the scheduler's reason for stopping it put first. */
+  const finalOutcome = (id: number, outcome: Outcome): Outcome => {
+    const why = stoppedFor.get(id);
+    stoppedFor.delete(id);
+    if (!why) return outcome;
+    // Stopped is stopped, even if the process then exits 0 (a graceful SIGTERM handler does).
+    const { exitCode, signal } = exitOf(outcome);
+    return why.kind === 'aborted' ? { kind: 'aborted', exitCode, signal } : { kind: 'timed-out', limitMs: why.limitMs, exitCode, signal };
+  };
+
+  const attemptEnded = (id: number, raw: Outcome) => {
+    const task = tasks[id]!;
+    cancelTimer(id);
     running.delete(id);
     freeSlots.push(slotOf[id]!);
-    const ok = outcome.exitCode === 0 && !outcome.error;
-    const details = { exitCode: outcome.exitCode, signal: outcome.signal ?? null, reason: outcome.error ?? null };
-    if (ok) {
-      settle(id, 'ok', details);
-      release(id);
-    } else if (stopCause === 'interrupt') {
-      settle(id, 'interrupted', details);
-    } else {
-      settle(id, 'failed', details);
-      failedName ??= tasks[id]!.name;
-      skipDependents(id);
-      if (!keepGoing && !stopCause) beginStopping('failure');
+    for (const key of admission.release(task)) unpark(key);
+    const outcome = finalOutcome(id, raw);
+    const endMs = now();
+    const exit = exitOf(outcome);
+    const record: AttemptRecord = {
+      number: attemptOf[id]!,
+      startMs: attemptStart[id]!,
+      endMs,
+      outcome: outcome.kind,
+      ...exit,
+      slot: slotOf[id]!,
+    };
+    attempts[id]!.push(record);
+    const verdict = classify(task, {
+      outcome,
+      attempt: attemptOf[id]!,
+      matchedNoChange: matchedNoChange[id] === 1,
+      durationMs: endMs - attemptStart[id]!,
+      stopping: stopCause !== undefined,
+    });
+    if (verdict.kind === 'retry') {
+      states.move(id, State.RetryWait);
+      emit({ type: 'task-retry', at: endMs, task, attempt: record, reason: verdict.reason, retryInMs: verdict.delayMs });
+      timers.set(
+        id,
+        clock.setTimer(verdict.delayMs, () => {
+          timers.delete(id);
+          if (!states.is(id, State.RetryWait)) return;
+          states.move(id, State.Ready);
+          ready.push(id);
+          pump();
+        }),
+      );
+      return;
     }
+    const { status } = verdict;
+    const atRunLimit = outcome.kind === 'timed-out' && stopCause === 'timeout' && outcome.limitMs === options.timeoutMs;
+    settle(id, status, atRunLimit ? `stopped at the run's time limit (${formatDuration(outcome.limitMs)})` : verdict.reason, exit);
+    if (succeeded(status)) {
+      release(id);
+      return;
+    }
+    if (status === 'interrupted') return;
+    firstFailure ??= task.name;
+    skipDependents(id, status);
+    if (!keepGoing && !stopCause) beginStopping('failure');
   };
 
   /** Opens the next stage once the current one has settled; true if it did. */
   const advanceStage = (): boolean => {
-    if (policy !== 'stages' || currentStage >= plan.stages.length - 1 || stageLeft[currentStage] !== 0) return false;
-    currentStage++;
-    for (const task of plan.stages[currentStage]!) if (eligible(task.id)) makeReady(task.id);
+    if (options.policy !== 'stages') return false;
+    const open = admission.openStage;
+    if (open >= plan.stages.length - 1 || stageLeft[open] !== 0) return false;
+    unpark(admission.openNextStage());
     return true;
   };
 
   const finish = () => {
     finished = true;
-    const reason = stopCause === 'interrupt' ? 'the run was interrupted' : `the run stopped after ${failedName} failed`;
-    for (let id = 0; id < count; id++) {
-      if (state[id] !== SETTLED) settle(id, 'cancelled', { reason });
-    }
-    const status: RunStatus = stopCause === 'interrupt' ? 'interrupted' : anyNotOk ? 'failed' : 'ok';
+    const reason = stopReason();
+    for (let id = 0; id < count; id++) if (!states.is(id, State.Settled)) settle(id, 'cancelled', reason);
+    const status: RunStatus =
+      stopCause === 'interrupt'
+        ? 'interrupted'
+        : anyFailed || stopCause === 'timeout'
+          ? 'failed'
+          : anyNeedsApproval
+            ? 'needs-approval'
+            : 'ok';
     const at = now();
     emit({ type: 'run-end', at, status, makespanMs: at });
     resolveDone(status);
@@ -241,47 +428,61 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
       for (;;) {
         const next = ended.shift();
         if (next) {
-          finishRun(next.id, next.outcome);
+          attemptEnded(next.id, next.outcome);
           continue;
         }
         if (!stopCause && instant.length > 0) {
           const goal = instant.pop()!;
-          startAt[goal] = now();
-          emit({ type: 'task-start', at: startAt[goal]!, task: tasks[goal]!, slot: null });
-          settle(goal, 'ok');
+          states.move(goal, State.Running);
+          firstStart[goal] = now();
+          emit({ type: 'task-start', at: firstStart[goal]!, task: tasks[goal]!, slot: null, attempt: 1 });
+          settle(goal, 'ok', null);
           release(goal);
           continue;
         }
         if (advanceStage()) continue;
-        if (!stopCause && running.size < jobs && ready.size > 0) {
-          launch(ready.pop()!);
+        if (!stopCause && admission.hasSlot && ready.size > 0) {
+          const id = ready.pop()!;
+          const blocker = admission.blocker(tasks[id]!);
+          if (blocker === undefined) launch(id);
+          else if (blocker.kind === 'slots') ready.push(id);
+          else park(id, blocker.key);
           continue;
         }
         break;
       }
-      if (running.size === 0 && (stopCause !== undefined || (ready.size === 0 && instant.length === 0))) finish();
+      const idle = running.size === 0 && approvals.size === 0 && states.count(State.RetryWait) === 0;
+      if (idle && (stopCause !== undefined || (ready.size === 0 && instant.length === 0))) finish();
     } finally {
       pumping = false;
     }
   }
 
-  const startedAt = options.startedAt ?? new Date().toISOString();
   emit({
     type: 'run-start',
     at: 0,
-    runId: options.runId ?? newRunId(startedAt),
+    runId: options.runId,
     plan,
     jobs,
-    schedule: policy,
+    schedule: options.policy,
     keepGoing,
-    startedAt,
-    simulated: options.simulated ?? false,
+    startedAt: options.startedAt,
+    simulated: options.simulated,
     expectedMs: weights,
+    timeoutMs: options.timeoutMs ?? null,
   });
   if (options.interrupted) beginStopping('interrupt');
   for (const task of tasks) {
     waitingOn[task.id] = task.depIds.length;
-    if (eligible(task.id)) makeReady(task.id);
+    if (task.depIds.length === 0 && !stopCause) becomeReady(task.id);
+  }
+  if (options.timeoutMs !== undefined && !stopCause) {
+    clock.setTimer(options.timeoutMs, () => {
+      if (finished || stopCause === 'interrupt') return;
+      if (stopCause !== 'timeout') beginStopping('timeout');
+      for (const id of [...running.keys()]) stopAttempt(id, runLimit(), false);
+      pump();
+    });
   }
   pump();
 
@@ -291,7 +492,7 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
       if (finished) return;
       forceStop ||= force;
       if (stopCause !== 'interrupt') beginStopping('interrupt');
-      for (const handle of running.values()) handle.stop(forceStop);
+      for (const id of [...running.keys()]) stopAttempt(id, { kind: 'aborted' }, forceStop);
       pump();
     },
   };

@@ -1,16 +1,19 @@
 /**
- * Simulation: the real scheduler driven by a virtual clock and an executor that only
- * waits. A prediction of 100,000 tasks takes well under a second and is exact and repeatable.
+ * Simulation: the execute path with a virtual clock and an executor that only waits. A
+ * prediction of 100,000 tasks takes well under a second and is exact and repeatable, and
+ * it honours everything a real run does: stages, resources, time limits, retries (from
+ * each task's usual number of attempts), approvals (granted).
  */
 import { VirtualClock } from './clock.js';
-import { fanOut, type SchedulePolicy, type Sink } from './events.js';
+import { type Estimates, estimate } from './estimate.js';
+import { checkExecuteOptions, type ExecuteOptions, execute } from './execute.js';
+import type { Attempt, Executor, Outcome, RunningTask, TaskIO } from './executor.js';
 import type { Pipeline } from './model.js';
-import { type Plan, type PlanTask, toPlan } from './plan.js';
-import { createReportSink, type RunReport } from './report/json.js';
-import { checkRunOptions } from './run.js';
-import { type Executor, type RunningTask, startSchedule, type TaskIO } from './schedule.js';
+import { type Plan, toPlan } from './plan.js';
+import type { RunReport } from './run-report.js';
+import type { Approver } from './schedule.js';
 
-/** What a simulated task does: how long it takes, how it exits, what it prints. */
+/** What one simulated attempt does: how long it takes, how it ends, what it prints. */
 export interface SimulatedBehaviour {
   durationMs: number;
   /** Default 0. */
@@ -18,66 +21,41 @@ export interface SimulatedBehaviour {
   output?: readonly string[];
 }
 
-/** An executor that runs nothing: each task ends `durationMs` later on the virtual clock. */
+/** An executor that runs nothing: each attempt ends `durationMs` later on the virtual clock. */
 export class SimulatedExecutor implements Executor {
   constructor(
     private readonly clock: VirtualClock,
-    private readonly behaviour: (task: PlanTask) => SimulatedBehaviour,
+    private readonly behaviour: (attempt: Attempt) => SimulatedBehaviour,
   ) {}
 
-  start(task: PlanTask, io: TaskIO): RunningTask {
-    const { durationMs, exitCode = 0, output = [] } = this.behaviour(task);
+  start(attempt: Attempt, io: TaskIO): RunningTask {
+    const { durationMs, exitCode = 0, output = [] } = this.behaviour(attempt);
     for (const line of output) io.output('stdout', line);
-    const cancel = this.clock.setTimer(durationMs, () => io.end({ exitCode }));
+    const outcome: Outcome = { kind: 'exited', exitCode };
+    const cancel = this.clock.setTimer(durationMs, () => io.end(outcome));
     return {
       stop: () => {
         cancel();
-        io.end({ exitCode: null, signal: 'SIGTERM', error: 'stopped' });
+        io.end({ kind: 'signalled', signal: 'SIGTERM' });
       },
     };
   }
 }
 
-export interface SimulateOptions {
-  targets?: readonly string[];
-  /** Default 1. */
-  jobs?: number;
-  schedule?: SchedulePolicy;
-  keepGoing?: boolean;
-  /** Expected duration of each task by name, in ms (for example from history). */
-  durations?: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
-  /** For tasks without a duration: default the median of the known ones, or 1000 ms. */
-  defaultDurationMs?: number;
-  /** Exit codes to simulate failures, by task name. */
+export interface SimulateOptions extends ExecuteOptions {
+  /** Exit codes to simulate failures, by task name (every attempt of the task exits so). */
   exitCodes?: Readonly<Record<string, number>>;
-  sinks?: readonly Sink[];
 }
 
-/**
- * The duration every task is simulated with, by task id: its given duration, else the
- * default (the median of the given ones, or 1000 ms). Goals take no time. One pass.
- */
-export function effectiveDurations(plan: Plan, options: SimulateOptions): { byId: Float64Array; defaultMs: number; unknown: string[] } {
-  const given = options.durations instanceof Map ? options.durations : new Map(Object.entries(options.durations ?? {}));
-  const byId = new Float64Array(plan.tasks.length).fill(Number.NaN);
-  const known: number[] = [];
-  const unknown: string[] = [];
-  for (const task of plan.tasks) {
-    if (task.run === undefined) {
-      byId[task.id] = 0;
-      continue;
-    }
-    const duration = given.get(task.name);
-    if (duration === undefined) unknown.push(task.name);
-    else {
-      byId[task.id] = duration;
-      known.push(duration);
-    }
-  }
-  const sorted = Float64Array.from(known).sort();
-  const defaultMs = options.defaultDurationMs ?? (sorted.length > 0 ? sorted[sorted.length >> 1]! : 1000);
-  for (let id = 0; id < byId.length; id++) if (Number.isNaN(byId[id])) byId[id] = defaultMs;
-  return { byId, defaultMs, unknown };
+/** Every approval gate is approved: a prediction is of the run that goes through. */
+const APPROVE_ALL: Approver = { request: () => ({ approved: true, by: 'simulation' }) };
+
+/** The simulated behaviour of each attempt: its usual duration; attempts before its usual count fail. */
+export function simulatedBehaviour(estimates: Estimates, exitCodes: Readonly<Record<string, number>> = {}) {
+  return ({ task, number }: Attempt): SimulatedBehaviour => ({
+    durationMs: estimates.attemptMs[task.id]!,
+    exitCode: exitCodes[task.name] ?? (number < estimates.attempts[task.id]! ? 1 : 0),
+  });
 }
 
 /**
@@ -85,31 +63,12 @@ export function effectiveDurations(plan: Plan, options: SimulateOptions): { byId
  * `durations`. Synchronous.
  */
 export function simulate(source: Pipeline | Plan, options: SimulateOptions = {}): RunReport {
-  checkRunOptions(options);
+  checkExecuteOptions(options);
   const plan = toPlan(source, options.targets);
-  // The simulated durations are also the priority weights: the best estimate there is.
-  const { byId } = effectiveDurations(plan, options);
+  const estimates = estimate(plan, options);
   const clock = new VirtualClock();
-  const executor = new SimulatedExecutor(clock, (task) => ({
-    durationMs: byId[task.id]!,
-    exitCode: options.exitCodes?.[task.name] ?? 0,
-  }));
-  const report = createReportSink();
-  const handle = startSchedule(
-    plan,
-    {
-      jobs: options.jobs ?? 1,
-      policy: options.schedule ?? 'dag',
-      keepGoing: options.keepGoing ?? false,
-      weights: byId,
-      startedAt: new Date().toISOString(),
-      simulated: true,
-    },
-    executor,
-    clock,
-    fanOut([report.sink, ...(options.sinks ?? [])]),
-  );
+  const executor = new SimulatedExecutor(clock, simulatedBehaviour(estimates, options.exitCodes));
+  const execution = execute(plan, { approver: APPROVE_ALL, ...options, simulated: true, estimates }, executor, clock);
   clock.runAll();
-  void handle.done;
-  return report.report();
+  return execution.report();
 }

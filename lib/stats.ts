@@ -1,6 +1,6 @@
 /** Figures from history: expected durations, percentiles, success rates. */
 import { entry } from './maps.js';
-import type { RunReport } from './report/json.js';
+import type { RunReport } from './run-report.js';
 
 /** Nearest-rank percentile of an ascending array (q in 0..1); NaN when empty. */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -16,28 +16,77 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** Successful runs of a task that its expected duration is the median of. */
+export const DURATION_SAMPLES = 10;
+
 /**
- * Each task's expected duration: the median over the last `lastRuns` runs in which it
- * succeeded (newest first). Tasks that never succeeded are absent.
+ * What recent runs say each task takes: a successful attempt's duration and how many
+ * attempts it took, over its last successful runs. Fed runs newest first; `ok` runs
+ * count, and `no-change` ones only for a task that has no `ok` run (doing nothing is
+ * often much quicker than deploying).
  */
-export function expectedDurations(runs: readonly RunReport[], lastRuns = 10): Map<string, number> {
-  const samples = new Map<string, number[]>();
-  for (let i = runs.length - 1; i >= 0; i--) {
-    for (const task of runs[i]!.tasks) {
-      if (task.status !== 'ok' || task.durationMs === null || !task.command) continue;
-      const list = entry(samples, task.name, (): number[] => []);
-      if (list.length < lastRuns) list.push(task.durationMs);
+export class DurationSamples {
+  readonly #ok = new Map<string, { attemptMs: number[]; attempts: number[] }>();
+  readonly #noChange = new Map<string, { attemptMs: number[]; attempts: number[] }>();
+  #complete = 0;
+
+  constructor(
+    private readonly wanted?: ReadonlySet<string>,
+    private readonly limit = DURATION_SAMPLES,
+  ) {}
+
+  /** Adds a run (call newest first); true once every wanted task has all its samples. */
+  add(run: RunReport): boolean {
+    for (const task of run.tasks) {
+      if (!task.command || (task.status !== 'ok' && task.status !== 'no-change')) continue;
+      if (this.wanted && !this.wanted.has(task.name)) continue;
+      const last = task.attempts.at(-1);
+      if (!last) continue;
+      const samples = entry(task.status === 'ok' ? this.#ok : this.#noChange, task.name, () => ({
+        attemptMs: [] as number[],
+        attempts: [] as number[],
+      }));
+      if (samples.attemptMs.length >= this.limit) continue;
+      samples.attemptMs.push(last.durationMs);
+      samples.attempts.push(task.attempts.length);
+      if (task.status === 'ok' && samples.attemptMs.length === this.limit) this.#complete++;
     }
+    return this.wanted !== undefined && this.#complete === this.wanted.size;
   }
-  return new Map([...samples].map(([name, list]) => [name, median(list)]));
+
+  #medians(pick: (samples: { attemptMs: number[]; attempts: number[] }) => number[]): Map<string, number> {
+    const result = new Map<string, number>();
+    for (const [name, samples] of this.#noChange) result.set(name, median(pick(samples)));
+    for (const [name, samples] of this.#ok) result.set(name, median(pick(samples)));
+    return result;
+  }
+
+  /** Task name → median duration of a successful attempt, ms. */
+  durations(): Map<string, number> {
+    return this.#medians((samples) => samples.attemptMs);
+  }
+
+  /** Task name → median number of attempts it took. */
+  attempts(): Map<string, number> {
+    return this.#medians((samples) => samples.attempts);
+  }
+}
+
+/** Each task's expected attempt duration over its last `lastRuns` successful runs (runs oldest first). */
+export function expectedDurations(runs: readonly RunReport[], lastRuns = DURATION_SAMPLES): Map<string, number> {
+  const samples = new DurationSamples(undefined, lastRuns);
+  for (let i = runs.length - 1; i >= 0; i--) samples.add(runs[i]!);
+  return samples.durations();
 }
 
 export interface TaskStats {
   name: string;
   /** Runs in which the task started. */
   runs: number;
-  /** Share of those that ended ok, 0..1. */
+  /** Share of those that succeeded (ok or no-change), 0..1. */
   successRate: number;
+  /** Share of the successful ones that needed more than one attempt, 0..1. */
+  flakyRate: number;
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
@@ -45,24 +94,25 @@ export interface TaskStats {
 
 /** Per-task figures over the given runs, slowest (by p50) first. */
 export function taskStats(runs: readonly RunReport[]): TaskStats[] {
-  const byName = new Map<string, { durations: number[]; started: number; ok: number }>();
+  const byName = new Map<string, { durations: number[]; started: number; succeeded: number; flaky: number }>();
   for (const run of runs) {
     for (const task of run.tasks) {
       if (!task.command || task.startMs === null) continue;
-      const counts = entry(byName, task.name, () => ({ durations: [] as number[], started: 0, ok: 0 }));
+      const counts = entry(byName, task.name, () => ({ durations: [] as number[], started: 0, succeeded: 0, flaky: 0 }));
       counts.started++;
-      if (task.status === 'ok') {
-        counts.ok++;
-        if (task.durationMs !== null) counts.durations.push(task.durationMs);
-      }
+      if (task.status !== 'ok' && task.status !== 'no-change') continue;
+      counts.succeeded++;
+      if (task.flaky) counts.flaky++;
+      if (task.durationMs !== null) counts.durations.push(task.durationMs);
     }
   }
-  const stats = [...byName].map(([name, entry]) => {
-    const sorted = entry.durations.sort((a, b) => a - b);
+  const stats = [...byName].map(([name, counts]) => {
+    const sorted = counts.durations.sort((a, b) => a - b);
     return {
       name,
-      runs: entry.started,
-      successRate: entry.ok / entry.started,
+      runs: counts.started,
+      successRate: counts.succeeded / counts.started,
+      flakyRate: counts.succeeded > 0 ? counts.flaky / counts.succeeded : 0,
       p50Ms: percentile(sorted, 0.5),
       p95Ms: percentile(sorted, 0.95),
       maxMs: sorted.length > 0 ? sorted[sorted.length - 1]! : Number.NaN,

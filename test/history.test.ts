@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { appendHistory, type HistoryWarning, historyFile, linesFromEnd, readHistory, recentDurations } from '../lib/history.js';
-import type { RunReport } from '../lib/report/json.js';
+import type { RunReport } from '../lib/run-report.js';
 import { simulate } from '../lib/simulate.js';
 import { seedPipeline } from './helpers/seed.js';
 
@@ -35,7 +35,7 @@ t.test('a damaged line is skipped with a warning naming the file and line', asyn
   appendHistory(file, aRun());
   const lines = readFileSync(file, 'utf8').split('\n');
   t.match(lines[1], /^\{"schemaVersion":1,"id":"torn-by-kill-9"/, 'the torn line stays on its own line');
-  t.match(lines[2], /^\{"schemaVersion":1,"id":"\d{8}T/, 'the next record starts on a fresh line');
+  t.match(lines[2], /^\{"schemaVersion":2,"id":"\d{8}T/, 'the next record starts on a fresh line');
   const read: HistoryWarning[] = [];
   t.equal(readHistory(file, (warning) => read.push(warning)).length, 2);
   t.equal(read.length, 1);
@@ -148,5 +148,5 @@ t.test('trimming cuts at a line boundary, without parsing, and keeps what is new
   const kept = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   t.equal(kept.length, 10);
   t.equal(kept[0], '{"line":21}');
-  t.match(kept[9], /^\{"schemaVersion":1/);
+  t.match(kept[9], /^\{"schemaVersion":2/);
 });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import {
   CycleError,
+  type DeployfileErrors,
   DuplicateTaskError,
   InvalidTaskError,
   NoTargetError,
@@ -79,42 +80,82 @@ t.test('declaration order is the order things are added to the pipeline', async 
   );
 });
 
-t.test('bad options fail at declaration with the task, option and value', async (t) => {
-  const p = pipeline();
-  const cases: [() => unknown, RegExp][] = [
-    [() => p.task('a', { dep: ['b'] } as never), /task 'a': option 'dep' is not an option \(did you mean 'deps'\?\)/],
+t.test('bad options are reported when the pipeline is checked, with the task, option, value and line', async (t) => {
+  const cases: [(p: ReturnType<typeof pipeline>) => unknown, RegExp][] = [
+    [(p) => p.task('a', { dep: ['b'] } as never), /task 'a': option 'dep' is not an option \(did you mean 'deps'\?\)/],
     [
-      () => p.task('a', { run: 42 } as never),
+      (p) => p.task('a', { run: 42 } as never),
       /task 'a': run must be a shell command string, a non-empty argv array of strings, or a function \(got 42\)/,
     ],
-    [() => p.task('a', { run: [] as never }), /task 'a': run must be .* \(got an array \[\]\)/],
-    [() => p.task('a', { run: '  ' }), /task 'a': run is an empty command/],
-    [() => p.task('a', { deps: 'b' as never }), /task 'a': deps must be an array/],
-    [() => p.task('a', { deps: [42 as never] }), /task 'a': deps must hold task handles/],
-    [() => p.task('a', { env: { X: 1 as never } }), /task 'a': env.X must be a string/],
-    [() => p.task('a', { after: ['x'] }), /task 'a': after is for a service's tasks/],
-    [() => p.task('has space', {}), /task name must be letters/],
-    [() => service('s').task('x:y', {}), /no ':' in a service's task names/],
-    [() => p.service('t', { directory: 'x' } as never), /service option 'directory' is not an option/],
+    [(p) => p.task('a', { run: [] as never }), /task 'a': run must be .* \(got an array \[\]\)/],
+    [(p) => p.task('a', { run: '  ' }), /task 'a': run is an empty command/],
+    [(p) => p.task('a', { deps: 'b' as never }), /task 'a': deps must be an array/],
+    [(p) => p.task('a', { deps: [42 as never] }), /task 'a': deps must hold task handles/],
+    [(p) => p.task('a', { env: { X: 1 as never } }), /task 'a': env.X must be a string/],
+    [(p) => p.task('a', { after: ['x'] }), /task 'a': after is for a service's tasks/],
+    [(p) => p.task('has space', {}), /task name must be letters/],
+    [(p) => p.add(service('s').after()).service('t').task('x:y', {}), /no ':' in a service's task names/],
+    [(p) => p.service('t', { directory: 'x' } as never), /service option 'directory' is not an option/],
+    [
+      (p) => p.task('a', { timeout: '5 minutes' as never }),
+      /task 'a': timeout must be a duration such as '58s', '15m', '250ms', '1h', or a number of milliseconds \(got "5 minutes"\)/,
+    ],
+    [(p) => p.task('a', { retries: -1 }), /task 'a': retries must be a whole number of at least 0 \(got -1\)/],
+    [(p) => p.task('a', { okExitCodes: [256] }), /task 'a': okExitCodes must be a non-empty array of exit codes/],
   ];
   for (const [declare, message] of cases) {
-    t.throws(declare, InvalidTaskError);
-    t.throws(declare, { message }, String(message));
+    const p = pipeline();
+    t.doesNotThrow(() => declare(p), 'declaring never throws');
+    const error = t.throws(() => resolve(p), InvalidTaskError) as InvalidTaskError;
+    t.match(error.message, message);
+    t.match(error.location?.file, /test\/model\.test\.ts$/, `${message}: the line that made it`);
   }
+});
+
+t.test('every mistake in one pass, each at its line', async (t) => {
+  const p = pipeline();
+  p.task('a', { run: 'true', dep: ['b'] } as never);
+  p.task('b', { run: 'true', deps: ['nope'] });
+  p.task('b', { run: 'true' });
+  p.task('c', { run: 'true', retries: 'twice' as never });
+  const error = t.throws(() => resolve(p)) as DeployfileErrors;
+  t.equal(error.code, 'E_DEPLOYFILE');
+  t.equal(error.message, '4 mistakes in the deployfile');
+  t.same(
+    error.problems.map((problem) => problem.message.replace(/ \(got .*$/, '')),
+    [
+      "task 'a': option 'dep' is not an option (did you mean 'deps'?); options are run, deps, after, description, cwd, env, timeout, retries, retryDelay, retryBackoff, okExitCodes, noChange, approval, uses",
+      "task 'b' depends on 'nope', which is not a task or service",
+      "task 'b' is declared twice; task names must be unique",
+      "task 'c': retries must be a whole number of at least 0",
+    ],
+  );
+  const lines = error.problems.map((problem) => problem.location?.line);
+  t.ok(
+    lines.every((line) => typeof line === 'number'),
+    'each names its line',
+  );
+  t.equal(new Set(lines).size, 4, 'each its own line');
 });
 
 t.test('duplicate names', async (t) => {
   const p = pipeline();
   p.task('a', { run: 'true' });
-  t.throws(() => p.task('a', { run: 'true' }), DuplicateTaskError);
-  t.throws(() => p.task('a', {}), { message: "task 'a' is declared twice; task names must be unique" });
-  const s = p.service('s');
+  p.task('a', { run: 'true' });
+  t.throws(() => resolve(p), { message: "task 'a' is declared twice; task names must be unique" });
+  const q = pipeline();
+  const s = q.service('s');
   s.task('x', {});
-  t.throws(() => s.task('x', {}), { message: "task 's:x' is declared twice; task names must be unique" });
-  t.throws(() => p.add(service('s')), DuplicateTaskError, 'two services with one name');
+  s.task('x', {});
+  t.throws(() => resolve(q), { message: "task 's:x' is declared twice; task names must be unique" });
+  const r = pipeline();
+  r.service('s');
+  r.add(service('s'));
+  t.throws(() => resolve(r), { message: "service 's' is declared twice; service names must be unique" }, 'two services with one name');
   const clash = pipeline();
   clash.task('web:deploy', { run: 'true' });
   clash.service('web').task('deploy', { run: 'true' });
+  t.throws(() => resolve(clash), DuplicateTaskError);
   t.throws(() => resolve(clash), { message: "task 'web:deploy' is declared twice; task names must be unique" });
 });
 

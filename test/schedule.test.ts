@@ -1,9 +1,10 @@
 import t from 'tap';
 import { VirtualClock } from '../lib/clock.js';
 import type { RunEvent } from '../lib/events.js';
+import { execute } from '../lib/execute.js';
+import type { Executor } from '../lib/executor.js';
 import { pipeline, type TaskRef } from '../lib/model.js';
-import { createPlan, taskWeights, validatePipeline } from '../lib/plan.js';
-import { type Executor, startSchedule } from '../lib/schedule.js';
+import { createPlan, validatePipeline } from '../lib/plan.js';
 import { fakeRun, statuses } from './helpers/fake.js';
 import { seedPipeline } from './helpers/seed.js';
 
@@ -165,17 +166,15 @@ t.test('an executor that ends tasks synchronously: a 20,000-task chain, no stack
   const plan = createPlan(validatePipeline(p, '/tmp'), [previous.name]);
   const order: string[] = [];
   const executor: Executor = {
-    start(task, io) {
+    start({ task }, io) {
       order.push(task.name);
-      io.end({ exitCode: 0 });
+      io.end({ kind: 'exited', exitCode: 0 });
       return { stop() {} };
     },
   };
   const events: RunEvent[] = [];
   const clock = new VirtualClock();
-  const handle = startSchedule(plan, { jobs: 4, policy: 'dag', keepGoing: false, weights: taskWeights(plan) }, executor, clock, (event) =>
-    events.push(event),
-  );
+  const { handle } = execute(plan, { jobs: 4, simulated: true, sinks: [(event) => events.push(event)] }, executor, clock);
   clock.runAll();
   t.equal(await handle.done, 'ok');
   t.equal(order.length, 20_000);
@@ -191,33 +190,27 @@ t.test('an executor that throws on start fails that task only', async (t) => {
   const clock = new VirtualClock();
   const ended: Record<string, string | null> = {};
   const executor: Executor = {
-    start(task, io) {
+    start({ task }, io) {
       if (task.name === 'bad') throw new Error('no such thing');
-      clock.setTimer(5, () => io.end({ exitCode: 0 }));
+      clock.setTimer(5, () => io.end({ kind: 'exited', exitCode: 0 }));
       return { stop() {} };
     },
   };
-  const handle = startSchedule(plan, { jobs: 2, policy: 'dag', keepGoing: true, weights: taskWeights(plan) }, executor, clock, (event) => {
+  const sink = (event: RunEvent) => {
     if (event.type === 'task-end') ended[event.task.name] = `${event.status}: ${event.reason}`;
-  });
+  };
+  const { handle } = execute(plan, { jobs: 2, keepGoing: true, simulated: true, sinks: [sink] }, executor, clock);
   clock.runAll();
   t.equal(await handle.done, 'failed');
   t.same(ended, { bad: 'failed: could not start: no such thing', good: 'ok: null' });
 });
 
-t.test('jobs must be a positive integer', async (t) => {
+t.test('jobs must be a positive integer, on every path into the scheduler', async (t) => {
   const plan = createPlan(validatePipeline(seedPipeline(), '/tmp'));
   for (const jobs of [0, -1, 1.5, Number.NaN]) {
-    t.throws(
-      () =>
-        startSchedule(
-          plan,
-          { jobs, policy: 'dag', keepGoing: false, weights: taskWeights(plan) },
-          { start: () => ({ stop() {} }) },
-          new VirtualClock(),
-          () => {},
-        ),
-      RangeError,
-    );
+    t.throws(() => execute(plan, { jobs, simulated: true }, { start: () => ({ stop() {} }) }, new VirtualClock()), {
+      code: 'E_OPTION',
+      option: 'jobs',
+    });
   }
 });

@@ -3,7 +3,7 @@ import { compareRows, parseJobsList } from '../lib/compare.js';
 import { UsageError } from '../lib/errors.js';
 import { isOwnRun } from '../lib/history.js';
 import { createPlan, validatePipeline } from '../lib/plan.js';
-import type { RunReport } from '../lib/report/json.js';
+import type { RunReport } from '../lib/run-report.js';
 import { simulate } from '../lib/simulate.js';
 import { expectedDurations, median, percentile, taskStats } from '../lib/stats.js';
 import { seedPipeline } from './helpers/seed.js';

@@ -2,17 +2,18 @@
 import { availableParallelism } from 'node:os';
 import { UnknownTargetError, UsageError } from '../../lib/errors.js';
 import type { Sink } from '../../lib/events.js';
+import { checkExecuteOptions } from '../../lib/execute.js';
 import { checkOutputFile, writeFileAtomic } from '../../lib/outputs.js';
 import { createPlan } from '../../lib/plan.js';
 import { renderDot, renderMermaid } from '../../lib/render/graph.js';
 import { renderDryRun, renderList } from '../../lib/render/plan.js';
 import { renderGantt } from '../../lib/report/gantt.js';
-import { exitCodeOf, type RunReport } from '../../lib/report/json.js';
 import { createProgress } from '../../lib/report/progress.js';
 import { createTerminalReporter, type OutputMode } from '../../lib/report/terminal.js';
 import { toTrace } from '../../lib/report/trace.js';
 import type { ResolvedPipeline } from '../../lib/resolve.js';
-import { checkRunOptions, startRun } from '../../lib/run.js';
+import { startRun } from '../../lib/run.js';
+import { exitCodeOf, type RunReport } from '../../lib/run-report.js';
 import { closest } from '../../lib/suggest.js';
 import { COMMAND_NAMES, type RunArgs } from '../app.js';
 import { seconds, wholeNumber } from '../args.js';
@@ -61,7 +62,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const jobs = wholeNumber('-j/--jobs', args.jobs);
   const grace = seconds('--grace', args.grace)!;
   const historyLimit = wholeNumber('--history-limit', args.historyLimit)!;
-  checkRunOptions({ jobs, schedule: args.schedule });
+  checkExecuteOptions({ jobs, schedule: args.schedule as 'dag' | 'stages' });
   const graph = args.graph === undefined ? undefined : args.graph === '' ? 'dot' : args.graph;
   if (graph !== undefined && graph !== 'dot' && graph !== 'mermaid') {
     throw new UsageError(`--graph must be dot or mermaid (got ${JSON.stringify(args.graph)})`);

@@ -1,6 +1,6 @@
 /** `stagerun history`: recent runs, and per task p50, p95, success rate, slowest first. */
 import { formatDuration, table } from '../format.js';
-import type { RunReport } from '../report/json.js';
+import type { RunReport } from '../run-report.js';
 import { type TaskStats, taskStats } from '../stats.js';
 
 function when(iso: string): string {

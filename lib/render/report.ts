@@ -2,10 +2,10 @@
 import { Chalk } from 'chalk';
 import { formatDuration } from '../format.js';
 import { renderGantt } from '../report/gantt.js';
-import type { RunReport } from '../report/json.js';
 import { renderMermaidGantt } from '../report/mermaid.js';
 import { summaryTable } from '../report/summary.js';
 import { toTrace } from '../report/trace.js';
+import type { RunReport } from '../run-report.js';
 
 export const REPORT_FORMATS = ['mermaid', 'gantt', 'trace', 'json', 'table'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,7 +1,9 @@
 /** A terminal Gantt chart of a run: one row per task on a shared time axis, the critical path highlighted. */
-import { Chalk } from 'chalk';
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { TaskStatus } from '../events.js';
 import { formatDuration, padEnd, stageLabel } from '../format.js';
-import type { RunReport, TaskReport } from './json.js';
+import type { RunReport, TaskReport } from '../run-report.js';
+import { statusMark } from './summary.js';
 
 export interface GanttOptions {
   /** Total width in columns. Default 100. */
@@ -40,16 +42,71 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
   }
   const lines = [`${' '.repeat(left)}${c.dim(axis)}`];
   for (const task of ran) {
-    const start = Math.min(width - 1, column(task.startMs));
-    const end = Math.max(start + 1, column(task.endMs));
     const onPath = critical.has(task.name);
-    const bar = (onPath ? '█' : '▒').repeat(end - start);
-    const painted = task.status === 'ok' ? (onPath ? c.magenta(bar) : c.cyan(bar)) : c.red(bar);
-    const suffix = task.status === 'ok' ? c.dim(formatDuration(task.endMs - task.startMs)) : c.red(`✗ ${task.status}`);
-    lines.push(`${label(task)}  ${stageLabel(task.stage).padStart(3)} ${' '.repeat(start)}${painted} ${suffix}`);
+    const cells: string[] = [];
+    const attempts = task.attempts.length > 0 ? task.attempts : [{ startMs: task.startMs, endMs: task.endMs }];
+    let previousEnd: number | undefined;
+    attempts.forEach((attempt, index) => {
+      const from = Math.min(width - 1, column(attempt.startMs));
+      const to = Math.max(from + 1, column(attempt.endMs));
+      // The wait before a retry holds no slot: a dotted gap.
+      if (previousEnd !== undefined) for (let col = previousEnd; col < from; col++) cells[col] = c.dim('·');
+      const glyph = paint(index === attempts.length - 1 ? task.status : 'failed', onPath, c);
+      for (let col = from; col < to; col++) cells[col] = glyph;
+      previousEnd = to;
+    });
+    const row = Array.from({ length: cells.length }, (_, col) => cells[col] ?? ' ').join('');
+    lines.push(`${label(task)}  ${stageLabel(task.stage).padStart(3)} ${row} ${suffix(task, c)}`);
   }
+  // The legend names only what the chart shows.
+  const shown = new Set(ran.map((task) => task.status));
+  const legend = [`${c.magenta('█')} critical path`, `${c.cyan('▒')} other`];
+  if (shown.has('no-change')) legend.push(`${c.green('░')} no change`);
+  if (shown.has('failed') || ran.some((task) => task.attempts.length > 1)) legend.push(`${c.red('▓')} failed`);
+  if (shown.has('timeout')) legend.push(`${c.red('▚')} timed out`);
+  if (shown.has('interrupted')) legend.push(`${c.yellow('▓')} interrupted`);
+  if (ran.some((task) => task.attempts.length > 1)) legend.push(`${c.dim('·')} waiting to retry`);
   lines.push(
-    `${' '.repeat(left)}${c.magenta('█')} critical path  ${c.cyan('▒')} other   makespan ${formatDuration(report.makespanMs)} at -j${report.jobs} (${report.schedule})`,
+    `${' '.repeat(left)}${legend.join('  ')}   makespan ${formatDuration(report.makespanMs)} at -j${report.jobs} (${report.schedule})`,
   );
   return lines;
+}
+
+/** One column of the bar of a task that ended with `status`: its own character and colour. */
+function paint(status: TaskStatus, onPath: boolean, c: ChalkInstance): string {
+  switch (status) {
+    case 'ok':
+      return onPath ? c.magenta('█') : c.cyan('▒');
+    case 'no-change':
+      return c.green(onPath ? '█' : '░');
+    case 'failed':
+      return c.red('▓');
+    case 'timeout':
+      return c.red('▚');
+    case 'interrupted':
+      return c.yellow('▓');
+    case 'needs-approval':
+    case 'skipped':
+    case 'cancelled':
+      // These never ran, so they have no bar; an earlier attempt of a task is drawn as failed.
+      return c.dim('░');
+  }
+}
+
+function suffix(task: TaskReport & { startMs: number; endMs: number }, c: ChalkInstance): string {
+  const took = formatDuration(task.endMs - task.startMs);
+  const retries = task.attempts.length > 1 ? c.yellow(` ↻ ${task.attempts.length} attempts`) : '';
+  switch (task.status) {
+    case 'ok':
+      return `${c.dim(took)}${retries}`;
+    case 'no-change':
+      return `${c.dim(took)} ${statusMark(task.status, c)} no change${retries}`;
+    case 'failed':
+    case 'timeout':
+    case 'interrupted':
+    case 'needs-approval':
+    case 'skipped':
+    case 'cancelled':
+      return `${statusMark(task.status, c)} ${c.red(task.status)}${retries}`;
+  }
 }

@@ -1,6 +1,7 @@
 /** A Mermaid `gantt` block of a run, for a pull-request comment or a Markdown page. */
+import type { TaskStatus } from '../events.js';
 import { formatDuration, stageLabel } from '../format.js';
-import type { RunReport } from './json.js';
+import type { RunReport } from '../run-report.js';
 
 // ':' separates a gantt task's name from its data and '#', ';' end it: swap them for look-alikes.
 function taskName(name: string): string {
@@ -20,10 +21,51 @@ export function renderMermaidGantt(report: RunReport): string {
   for (const stage of stages) {
     lines.push(`    section stage ${stageLabel(stage)}`);
     for (const task of ran.filter((t) => t.stage === stage)) {
-      const tags = [task.status !== 'ok' ? 'active' : critical.has(task.name) ? 'crit' : 'done', `t${report.tasks.indexOf(task)}`];
-      const status = task.status === 'ok' ? '' : ` ✗ ${task.status}`;
-      lines.push(`    ${taskName(task.name)}${status} :${tags.join(', ')}, ${Math.round(task.startMs!)}, ${Math.round(task.endMs!)}`);
+      const id = report.tasks.indexOf(task);
+      const attempts = task.attempts.length > 0 ? task.attempts : [{ number: 1, startMs: task.startMs!, endMs: task.endMs! }];
+      for (const attempt of attempts) {
+        const last = attempt === attempts.at(-1);
+        const status = last ? task.status : 'failed';
+        const label = `${taskName(task.name)}${attempts.length > 1 ? ` (attempt ${attempt.number})` : ''}${statusLabel(status)}`;
+        const tags = [tag(status, critical.has(task.name)), `t${id}${attempts.length > 1 ? `a${attempt.number}` : ''}`];
+        lines.push(`    ${label} :${tags.join(', ')}, ${Math.round(attempt.startMs)}, ${Math.round(attempt.endMs)}`);
+      }
     }
   }
   return ['```mermaid', ...lines, '```'].join('\n');
+}
+
+/** Mermaid's tag for a bar: done (crit on the critical path) for a success, active for the rest. */
+function tag(status: TaskStatus, onPath: boolean): string {
+  switch (status) {
+    case 'ok':
+    case 'no-change':
+      return onPath ? 'crit' : 'done';
+    case 'failed':
+    case 'timeout':
+    case 'interrupted':
+    case 'needs-approval':
+    case 'skipped':
+    case 'cancelled':
+      return 'active';
+  }
+}
+
+function statusLabel(status: TaskStatus): string {
+  switch (status) {
+    case 'ok':
+      return '';
+    case 'no-change':
+      return ' ○ no change';
+    case 'failed':
+      return ' ✗ failed';
+    case 'timeout':
+      return ' ⧖ timeout';
+    case 'interrupted':
+      return ' ■ interrupted';
+    case 'needs-approval':
+    case 'skipped':
+    case 'cancelled':
+      return ` ${status}`;
+  }
 }

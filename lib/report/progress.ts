@@ -85,15 +85,23 @@ export function createProgress(options: ProgressOptions): Sink {
       case 'task-start':
         if (event.task.run !== undefined) running.set(event.task.id, event.at);
         break;
+      case 'task-retry':
+        // Waiting out its retry delay: not running, not done.
+        running.delete(event.task.id);
+        break;
       case 'task-end':
         settled.add(event.task.id);
-        if (running.delete(event.task.id) && event.task.run !== undefined) doneCommands++;
+        running.delete(event.task.id);
+        if (event.task.run !== undefined && event.attempts.length > 0) doneCommands++;
         break;
       case 'run-end':
         clearInterval(timer);
         options.screen.status(undefined);
         return;
-      default:
+      case 'approval-wait':
+      case 'approval-end':
+      case 'task-output':
+      case 'run-stopping':
         return;
     }
     draw();

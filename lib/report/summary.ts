@@ -2,14 +2,21 @@
 import type { ChalkInstance } from 'chalk';
 import type { TaskStatus } from '../events.js';
 import { formatDuration, stageLabel, table } from '../format.js';
-import type { RunReport } from './json.js';
+import type { RunReport, TaskReport } from '../run-report.js';
 
+/** Each status's mark: one column wide, so that tables stay aligned. */
 export function statusMark(status: TaskStatus, c: ChalkInstance): string {
   switch (status) {
     case 'ok':
       return c.green('✓');
+    case 'no-change':
+      return c.green('○');
     case 'failed':
       return c.red('✗');
+    case 'timeout':
+      return c.red('⧖');
+    case 'needs-approval':
+      return c.yellow('?');
     case 'interrupted':
       return c.yellow('■');
     case 'skipped':
@@ -18,9 +25,18 @@ export function statusMark(status: TaskStatus, c: ChalkInstance): string {
   }
 }
 
-/** One row per task with a command (goals left out), times aligned right. */
+/** The status as the table shows it: with the attempts it took when it took more than one. */
+export function statusText(task: TaskReport, c: ChalkInstance): string {
+  const attempts = task.attempts.length;
+  const note = task.flaky ? c.yellow(` (flaky: ${attempts} attempts)`) : attempts > 1 ? ` (${attempts} attempts)` : '';
+  return `${statusMark(task.status, c)} ${task.status}${note}`;
+}
+
+/** One row per task with a command (goals left out), times aligned right; a column for approval waits when there were any. */
 export function summaryTable(report: RunReport, c: ChalkInstance): string[] {
-  const rows = [['task', 'stage', 'start', 'duration', 'status'].map((header) => c.bold(header))];
+  const waited = report.tasks.some((task) => task.approvalWaitMs !== null);
+  const header = ['task', 'stage', 'start', 'duration', ...(waited ? ['approval wait'] : []), 'status'];
+  const rows = [header.map((cell) => c.bold(cell))];
   for (const task of report.tasks) {
     if (!task.command) continue;
     rows.push([
@@ -28,8 +44,9 @@ export function summaryTable(report: RunReport, c: ChalkInstance): string[] {
       stageLabel(task.stage),
       task.startMs === null ? '—' : formatDuration(task.startMs),
       task.durationMs === null ? '—' : formatDuration(task.durationMs),
-      `${statusMark(task.status, c)} ${task.status}`,
+      ...(waited ? [task.approvalWaitMs === null ? '—' : formatDuration(task.approvalWaitMs)] : []),
+      statusText(task, c),
     ]);
   }
-  return table(rows, [2, 3]);
+  return table(rows, waited ? [2, 3, 4] : [2, 3]);
 }

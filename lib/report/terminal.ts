@@ -1,15 +1,18 @@
 /**
  * The terminal sink: task output under each task's name (streamed, or grouped per task),
- * a line when each task starts and ends, and at the end what failed and why, a summary
- * table, the makespan and the critical path.
+ * a line when each task starts and ends (and when it retries, or waits for approval), and
+ * at the end what did not succeed and why, a summary table, the makespan and the critical
+ * path.
  */
-import { Chalk } from 'chalk';
-import type { RunEvent, RunStartEvent, Sink, TaskEndEvent, TaskStatus } from '../events.js';
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { RunEvent, RunStartEvent, RunStatus, Sink, TaskEndEvent, TaskStatus } from '../events.js';
+import { TASK_STATUSES } from '../events.js';
 import { formatDuration } from '../format.js';
 import { entry } from '../maps.js';
 import { describeCommand, type OutputStream } from '../model.js';
 import type { PlanTask } from '../plan.js';
-import { createReportSink, type RunReport } from './json.js';
+import type { RunReport, TaskReport } from '../run-report.js';
+import { createReportSink } from './collect.js';
 import { statusMark, summaryTable } from './summary.js';
 
 export type OutputMode = 'stream' | 'grouped';
@@ -41,6 +44,65 @@ export function failureText(event: { exitCode: number | null; signal: string | n
   if (event.reason) return event.reason;
   if (event.signal) return `killed by ${event.signal}`;
   return `exit code ${event.exitCode}`;
+}
+
+/** The line a task's end gets (undefined: none, as for a cancelled task, which is counted once at the end). */
+function endLine(event: TaskEndEvent, c: ChalkInstance): string | undefined {
+  const took = event.startAt === null ? '' : ` in ${formatDuration(event.at - event.startAt)}`;
+  const mark = statusMark(event.status, c);
+  const retried = event.attempts.length > 1 ? `, attempt ${event.attempts.length}` : '';
+  switch (event.status) {
+    case 'ok':
+      return `${mark} ok${took}${retried ? c.yellow(` (flaky${retried})`) : ''}`;
+    case 'no-change':
+      return `${mark} no change${event.reason ? c.dim(`: ${event.reason}`) : ''}${took}`;
+    case 'failed':
+      return `${mark} ${c.red(`failed: ${failureText(event)}`)}${took}`;
+    case 'timeout':
+      return `${mark} ${c.red(event.reason ?? 'timed out')}`;
+    case 'needs-approval':
+      return `${mark} ${c.yellow(`not approved: ${event.reason ?? ''}`)}`;
+    case 'interrupted':
+      return `${mark} ${c.yellow('interrupted')}${took}`;
+    case 'skipped':
+      return `${mark} ${c.dim(`skipped: ${event.reason}`)}`;
+    case 'cancelled':
+      return undefined;
+  }
+}
+
+/** The closing line's verdict mark. */
+function verdictMark(status: RunStatus, c: ChalkInstance): string {
+  switch (status) {
+    case 'ok':
+      return c.green('✓');
+    case 'failed':
+      return c.red('✗');
+    case 'needs-approval':
+      return c.yellow('?');
+    case 'interrupted':
+      return `${c.yellow('■')} interrupted:`;
+  }
+}
+
+/** The detail a task that did not succeed gets at the end: what, why, and its last lines. */
+function problemHeading(task: TaskReport, c: ChalkInstance): string | undefined {
+  const after = task.durationMs === null ? '' : ` after ${formatDuration(task.durationMs)}`;
+  switch (task.status) {
+    case 'failed':
+      return `${c.red(`failed: ${failureText(task)}`)}${after}`;
+    case 'timeout':
+      return c.red(task.reason ?? 'timed out');
+    case 'interrupted':
+      return `${c.yellow('was interrupted')}${after}`;
+    case 'needs-approval':
+      return c.yellow(`was not approved: ${task.reason ?? ''}`);
+    case 'ok':
+    case 'no-change':
+    case 'skipped':
+    case 'cancelled':
+      return undefined;
+  }
 }
 
 export function createTerminalReporter(options: TerminalOptions): Sink {
@@ -75,23 +137,15 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   };
 
   const onEnd = (event: TaskEndEvent) => {
-    const { task, status } = event;
-    const took = event.startAt === null ? '' : ` in ${formatDuration(event.at - event.startAt)}`;
-    let text: string;
-    if (status === 'ok') text = `${statusMark(status, c)} ok${took}`;
-    else if (status === 'failed') text = `${statusMark(status, c)} ${c.red(`failed: ${failureText(event)}`)}${took}`;
-    else if (status === 'interrupted') text = `${statusMark(status, c)} ${c.yellow('interrupted')}${took}`;
-    else if (status === 'skipped') text = `${statusMark(status, c)} ${c.dim(`skipped: ${event.reason}`)}`;
-    else return; // cancelled tasks are counted once at the end, not one line each
-    if (task.run === undefined && status === 'ok') return; // goals finish silently
-    if (quiet) return;
-    if (mode === 'grouped' && event.startAt !== null) {
+    const { task } = event;
+    const text = endLine(event, c);
+    if (text === undefined || quiet) return;
+    if (task.run === undefined && event.status === 'ok') return; // goals finish silently
+    if (mode === 'grouped' && groups.has(task.id)) {
       // The task's block of output first, then how it ended: read top to bottom, as it happened.
-      const lines = groups.get(task.id) ?? [];
+      const lines = groups.get(task.id)!;
       groups.delete(task.id);
       for (const line of lines) printLine(task, line.stream, line.text);
-      screen.print(`${prefix(task)} ${text}`);
-      return;
     }
     screen.print(`${prefix(task)} ${text}`);
   };
@@ -103,14 +157,19 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
       for (const line of summaryTable(report, c)) screen.print(line);
     }
     report.tasks.forEach((task, id) => {
-      if (task.status !== 'failed' && task.status !== 'interrupted') return;
+      const heading = problemHeading(task, c);
+      if (heading === undefined) return;
       const planned = plan.tasks[id]!;
       const tail = tails.get(id) ?? [];
       screen.print('');
-      screen.print(
-        `${statusMark(task.status, c)} ${c.bold(task.name)} ${task.status === 'failed' ? c.red(`failed: ${failureText(task)}`) : c.yellow('was interrupted')}` +
-          (task.durationMs === null ? '' : ` after ${formatDuration(task.durationMs)}`),
-      );
+      screen.print(`${statusMark(task.status, c)} ${c.bold(task.name)} ${heading}`);
+      if (task.status === 'needs-approval') return;
+      if (task.attempts.length > 1)
+        screen.print(
+          c.dim(
+            `  attempts: ${task.attempts.map((attempt) => `${attempt.number}: ${attempt.outcome}${attempt.exitCode !== null ? ` ${attempt.exitCode}` : ''} after ${formatDuration(attempt.durationMs)}`).join('; ')}`,
+          ),
+        );
       screen.print(c.dim(`  command: ${describeCommand(planned.run, planned.args)}   (in ${planned.cwd})`));
       if (tail.length > 0) {
         screen.print(c.dim(`  last ${tail.length === 1 ? 'line' : `${tail.length} lines`} of output:`));
@@ -121,22 +180,23 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
     });
     const counts = new Map<TaskStatus, number>();
     for (const task of report.tasks) if (task.command) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
-    const tally = (['ok', 'failed', 'interrupted', 'skipped', 'cancelled'] as const)
-      .filter((s) => counts.get(s))
-      .map((s) => `${counts.get(s)} ${s}`)
-      .join(', ');
+    const flaky = report.tasks.filter((task) => task.flaky).length;
+    const tally = [
+      ...TASK_STATUSES.filter((status) => counts.get(status)).map((status) => `${counts.get(status)} ${status}`),
+      ...(flaky > 0 ? [`${flaky} flaky`] : []),
+    ].join(', ');
+    const waits = report.tasks.map((task) => task.approvalWaitMs ?? 0).reduce((sum, ms) => sum + ms, 0);
     if (!quiet) screen.print('');
     if (report.criticalPath.length > 0 && !quiet) screen.print(`${c.dim('critical path:')} ${report.criticalPath.join(c.dim(' → '))}`);
     const what = `${report.targets.join(' ')} ${c.dim(`(-j${report.jobs}, ${report.schedule})`)}`;
-    const line = `${what}: ${tally || 'nothing to run'}; makespan ${c.bold(formatDuration(report.makespanMs))}`;
-    if (report.status === 'ok') screen.print(`${c.green('✓')} ${line}`);
-    else if (report.status === 'interrupted') screen.print(`${c.yellow('■')} interrupted: ${line}`);
-    else screen.print(`${c.red('✗')} ${line}`);
+    const waited = waits > 0 ? ` (${formatDuration(waits)} of it waiting for approval)` : '';
+    screen.print(
+      `${verdictMark(report.status, c)} ${what}: ${tally || 'nothing to run'}; makespan ${c.bold(formatDuration(report.makespanMs))}${waited}`,
+    );
   };
 
   return (event: RunEvent) => {
     collector.sink(event);
-    if (quiet && event.type !== 'run-start' && event.type !== 'task-output' && event.type !== 'run-end') return;
     switch (event.type) {
       case 'run-start': {
         start = event;
@@ -151,45 +211,63 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
         if (quiet) break;
         screen.print(
           c.dim(
-            `stagerun: ${plan.requested.join(' ')}: ${commands.length} task${commands.length === 1 ? '' : 's'} in ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}, -j${event.jobs}, schedule ${event.schedule}`,
+            `stagerun: ${plan.requested.join(' ')}: ${commands.length} task${commands.length === 1 ? '' : 's'} in ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}, -j${event.jobs}, schedule ${event.schedule}${event.timeoutMs !== null ? `, time limit ${formatDuration(event.timeoutMs)}` : ''}`,
           ),
         );
         break;
       }
-      case 'task-start':
-        if (event.task.run === undefined) break;
-        if (mode === 'grouped') groups.set(event.task.id, []);
-        screen.print(`${prefix(event.task)} ${c.dim(`▶ ${describeCommand(event.task.run, event.task.args)}`)}`);
+      case 'approval-wait':
+        if (!quiet) screen.print(`${prefix(event.task)} ${c.yellow(`? waiting for approval: ${event.question}`)}`);
         break;
+      case 'approval-end':
+        if (!quiet && event.approved) screen.print(`${prefix(event.task)} ${c.green(`✓ approved (${event.by})`)}`);
+        break;
+      case 'task-start': {
+        if (event.task.run === undefined || quiet) break;
+        if (mode === 'grouped' && !groups.has(event.task.id)) groups.set(event.task.id, []);
+        const attempt = event.attempt > 1 ? c.yellow(` (attempt ${event.attempt} of ${event.task.settings.retries + 1})`) : '';
+        screen.print(`${prefix(event.task)} ${c.dim(`▶ ${describeCommand(event.task.run, event.task.args)}`)}${attempt}`);
+        break;
+      }
       case 'task-output':
         remember(event.task, event.line);
         if (quiet) break;
-        if (mode === 'grouped' && groups.has(event.task.id)) {
-          groups.get(event.task.id)!.push({ stream: event.stream, text: event.line });
-        } else {
-          printLine(event.task, event.stream, event.line);
-        }
+        if (mode === 'grouped' && groups.has(event.task.id)) groups.get(event.task.id)!.push({ stream: event.stream, text: event.line });
+        else printLine(event.task, event.stream, event.line);
+        break;
+      case 'task-retry':
+        if (!quiet)
+          screen.print(
+            `${prefix(event.task)} ${c.yellow(`↻ attempt ${event.attempt.number} failed (${event.reason}); retrying${event.retryInMs > 0 ? ` in ${formatDuration(event.retryInMs)}` : ''}`)}`,
+          );
         break;
       case 'task-end':
         onEnd(event);
         break;
       case 'run-stopping': {
+        if (quiet) break;
         const names = event.running.map((task) => task.name).join(', ');
-        if (event.cause === 'failure') {
-          screen.print(
-            c.yellow(
-              `stagerun: a task failed; starting nothing new` +
-                (event.running.length > 0 ? `, waiting for ${event.running.length} running (${names})` : '') +
-                ' (use -k to keep going)',
-            ),
-          );
-        } else {
-          screen.print(
-            c.yellow(
-              `stagerun: interrupted; stopping ${event.running.length} running task${event.running.length === 1 ? '' : 's'}` +
-                (event.running.length > 0 ? ` (${names}); press Ctrl-C again to kill them now` : ''),
-            ),
-          );
+        const count = `${event.running.length} running task${event.running.length === 1 ? '' : 's'}`;
+        switch (event.cause) {
+          case 'failure':
+            screen.print(
+              c.yellow(
+                `stagerun: a task failed; starting nothing new${event.running.length > 0 ? `, waiting for ${event.running.length} running (${names})` : ''} (use -k to keep going)`,
+              ),
+            );
+            break;
+          case 'interrupt':
+            screen.print(
+              c.yellow(
+                `stagerun: interrupted; stopping ${count}${event.running.length > 0 ? ` (${names}); press Ctrl-C again to kill them now` : ''}`,
+              ),
+            );
+            break;
+          case 'timeout':
+            screen.print(
+              c.yellow(`stagerun: the run's time limit was reached; stopping ${count}${event.running.length > 0 ? ` (${names})` : ''}`),
+            );
+            break;
         }
         break;
       }

@@ -2,7 +2,7 @@
  * Chrome trace-event JSON of a run (opens in Perfetto and chrome://tracing): one track
  * per concurrency slot, one complete ("X") event per task, times in microseconds.
  */
-import type { RunReport } from './json.js';
+import type { RunReport } from '../run-report.js';
 
 export interface TraceEvent {
   name: string;
@@ -37,17 +37,31 @@ export function toTrace(report: RunReport): Trace {
     events.push({ name: 'thread_sort_index', ph: 'M', pid: 1, tid: slot + 1, args: { sort_index: slot } });
   }
   for (const task of report.tasks) {
-    if (task.slot === null || task.startMs === null || task.endMs === null) continue;
-    events.push({
-      name: task.name,
-      cat: critical.has(task.name) ? 'task,critical' : 'task',
-      ph: 'X',
-      pid: 1,
-      tid: task.slot + 1,
-      ts: Math.round(task.startMs * 1000),
-      dur: Math.round((task.endMs - task.startMs) * 1000),
-      args: { status: task.status, exitCode: task.exitCode, stage: task.stage + 1, deps: task.deps, critical: critical.has(task.name) },
-    });
+    // One event per attempt, on the slot it ran in; a retried task's earlier attempts are marked as such.
+    for (const attempt of task.attempts) {
+      const last = attempt === task.attempts.at(-1);
+      const categories = ['task', ...(critical.has(task.name) ? ['critical'] : []), ...(last ? [] : ['retried'])];
+      events.push({
+        name: task.attempts.length > 1 ? `${task.name} (attempt ${attempt.number})` : task.name,
+        cat: categories.join(','),
+        ph: 'X',
+        pid: 1,
+        tid: attempt.slot + 1,
+        ts: Math.round(attempt.startMs * 1000),
+        dur: Math.round(attempt.durationMs * 1000),
+        args: {
+          status: last ? task.status : 'retried',
+          outcome: attempt.outcome,
+          exitCode: attempt.exitCode,
+          signal: attempt.signal,
+          attempt: attempt.number,
+          stage: task.stage + 1,
+          deps: task.deps,
+          critical: critical.has(task.name),
+          ...(task.approvalWaitMs !== null ? { approvalWaitMs: task.approvalWaitMs } : {}),
+        },
+      });
+    }
   }
   return {
     traceEvents: events,

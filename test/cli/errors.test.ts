@@ -24,7 +24,10 @@ t.test('unknown dependency, with "did you mean"', async (t) => {
       'deployfile.ts': `${header}p.task('service_a', { run: 'true' });\np.task('service_d', { run: 'true', deps: ['service_x'] });\nexport default p;\n`,
     },
     ['service_d'],
-    [/^stagerun: deployfile\.ts: task 'service_d' depends on 'service_x', which is not a task or service \(did you mean 'service_a'\?\)$/m],
+    [
+      /^stagerun: deployfile\.ts:4: task 'service_d' depends on 'service_x', which is not a task or service \(did you mean 'service_a'\?\)$/m,
+      /^ {2}4 \| p\.task\('service_d', \{ run: 'true', deps: \['service_x'\] \}\);$/m,
+    ],
   );
 });
 
@@ -33,7 +36,7 @@ t.test('duplicate task name', async (t) => {
     t,
     { 'deployfile.ts': `${header}p.task('a', { run: 'true' });\np.task('a', { run: 'false' });\nexport default p;\n` },
     ['a'],
-    [/^stagerun: deployfile\.ts: task 'a' is declared twice; task names must be unique$/m],
+    [/^stagerun: deployfile\.ts:4: task 'a' is declared twice; task names must be unique$/m],
   );
 });
 
@@ -44,7 +47,11 @@ t.test('cycle printed as a path', async (t) => {
       'deployfile.ts': `${header}p.task('a', { run: 'true', deps: ['b'] });\np.task('b', { run: 'true', deps: ['c'] });\np.task('c', { run: 'true', deps: ['a'] });\nexport default p;\n`,
     },
     ['a'],
-    [/^stagerun: deployfile\.ts: dependency cycle: a -> b -> c -> a$/m, /'a -> b' means a needs b/],
+    [
+      /^stagerun: deployfile\.ts:3: dependency cycle: a -> b -> c -> a$/m,
+      /'a -> b' means a needs b/,
+      /^ {2}3 \| p\.task\('a', \{ run: 'true', deps: \['b'\] \}\);$/m,
+    ],
   );
 });
 
@@ -97,7 +104,7 @@ t.test('a bad option in the deployfile names task, option and value', async (t) 
     { 'deployfile.ts': `${header}p.task('a', { run: 'true', dep: ['b'] } as never);\nexport default p;\n` },
     [],
     [
-      /^stagerun: deployfile\.ts: task 'a': option 'dep' is not an option \(did you mean 'deps'\?\); options are run, deps, after, description, cwd, env \(got an array \["b"\]\)$/m,
+      /^stagerun: deployfile\.ts:3: task 'a': option 'dep' is not an option \(did you mean 'deps'\?\); options are run, deps, after, description, cwd, env, timeout, retries, retryDelay, retryBackoff, okExitCodes, noChange, approval, uses \(got an array \["b"\]\)$/m,
     ],
   );
 });
@@ -107,12 +114,12 @@ t.test('a declaration mistake in an imported file names that file and line', asy
     t,
     {
       'deployfile.ts': `${header}import { api } from './services/api.js';\np.add(api);\nexport default p;\n`,
-      'services/api.ts': `import { service } from 'stagerun';\nexport const api = service('api');\napi.task('deploy', { run: 'true', timeout: 5 } as never);\n`,
+      'services/api.ts': `import { service } from 'stagerun';\nexport const api = service('api');\napi.task('deploy', { run: 'true', timeot: 5 } as never);\n`,
     },
     [],
     [
-      /^stagerun: services\/api\.ts: task 'api:deploy': option 'timeout' is not an option; options are run, deps, after, description, cwd, env \(got 5\)$/m,
-      /^ {2}3 \| api\.task\('deploy', \{ run: 'true', timeout: 5 \} as never\);$/m,
+      /^stagerun: services\/api\.ts:3: task 'api:deploy': option 'timeot' is not an option \(did you mean 'timeout'\?\); options are run, deps, .*, uses \(got 5\)$/m,
+      /^ {2}3 \| api\.task\('deploy', \{ run: 'true', timeot: 5 \} as never\);$/m,
     ],
   );
 });
@@ -266,7 +273,7 @@ t.test('duplicate service, and a task named like a service', async (t) => {
     t,
     { 'deployfile.ts': `${header}import { service } from 'stagerun';\np.service('api');\np.add(service('api'));\nexport default p;\n` },
     [],
-    [/^stagerun: deployfile\.ts: service 'api' is declared twice; service names must be unique$/m],
+    [/^stagerun: deployfile\.ts:5: service 'api' is declared twice; service names must be unique$/m],
   );
   await expectError(
     t,
@@ -275,7 +282,24 @@ t.test('duplicate service, and a task named like a service', async (t) => {
     },
     ['api'],
     [
-      /^stagerun: deployfile\.ts: 'api' is both a task and a service; a target or dependency named 'api' would be ambiguous, so rename one of them$/m,
+      /^stagerun: deployfile\.ts:4: 'api' is both a task and a service; a target or dependency named 'api' would be ambiguous, so rename one of them$/m,
+    ],
+  );
+});
+
+t.test('every mistake in the deployfile in one pass, each with its file and line', async (t) => {
+  await expectError(
+    t,
+    {
+      'deployfile.ts': `${header}import './services/api.js';\np.task('a', { run: 'true', deps: ['nope'] });\np.task('b', { run: 'true', retries: -1 });\nexport default p;\n`,
+      'services/api.ts': `import { pipeline } from 'stagerun';\nexport const q = pipeline();\n`,
+    },
+    [],
+    [
+      /^stagerun: deployfile\.ts: 2 mistakes in the deployfile:$/m,
+      /^ {2}deployfile\.ts:5: task 'b': retries must be a whole number of at least 0 \(got -1\)$/m,
+      /^ {4}5 \| p\.task\('b', \{ run: 'true', retries: -1 \}\);$/m,
+      /^ {2}deployfile\.ts:4: task 'a' depends on 'nope', which is not a task or service$/m,
     ],
   );
 });

@@ -4,8 +4,8 @@ import { appendFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { type HistoryWarning, readHistory } from '../../lib/history.js';
-import type { RunReport } from '../../lib/report/json.js';
 import type { Trace } from '../../lib/report/trace.js';
+import type { RunReport } from '../../lib/run-report.js';
 import { readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const deployfile = `import { pipeline } from 'stagerun';

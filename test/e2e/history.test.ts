@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { type HistoryWarning, readHistory } from '../../lib/history.js';
-import type { RunReport } from '../../lib/report/json.js';
+import type { RunReport } from '../../lib/run-report.js';
 import { runCli, tempProject, waitFor } from '../helpers/cli.js';
 
 const deployfile = `import { pipeline } from 'stagerun';

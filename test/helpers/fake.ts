@@ -1,36 +1,42 @@
 /**
- * The tests' fake executor: the real scheduler on a virtual clock, with tasks that take
+ * The tests' fake executor: the real execute path on a virtual clock, with tasks that take
  * the durations and exit with the codes a test scripts. Records what a test asserts on.
  */
 import { VirtualClock } from '../../lib/clock.js';
 import type { RunEvent, SchedulePolicy } from '../../lib/events.js';
+import { execute } from '../../lib/execute.js';
+import type { Attempt } from '../../lib/executor.js';
 import type { Pipeline } from '../../lib/model.js';
-import { type Plan, taskWeights, toPlan } from '../../lib/plan.js';
-import { createReportSink, type RunReport } from '../../lib/report/json.js';
-import { startSchedule } from '../../lib/schedule.js';
-import { SimulatedExecutor } from '../../lib/simulate.js';
+import { type Plan, toPlan } from '../../lib/plan.js';
+import type { RunReport } from '../../lib/run-report.js';
+import type { Approver } from '../../lib/schedule.js';
+import { type SimulatedBehaviour, SimulatedExecutor } from '../../lib/simulate.js';
 
 export interface FakeRunOptions {
   targets?: string[];
   jobs?: number;
   schedule?: SchedulePolicy;
   keepGoing?: boolean;
-  /** ms per task; default 10 */
+  /** ms per attempt; default 10 */
   durations?: Record<string, number>;
   exitCodes?: Record<string, number>;
+  /** Each attempt's behaviour, when durations and exit codes are not enough (first attempt is 1). */
+  attempt?: (attempt: Attempt) => Partial<SimulatedBehaviour> | undefined;
   /** Priority weights (history); default: none known. */
   history?: Record<string, number>;
   /** Interrupt the run at this virtual time. */
   stopAt?: number;
+  timeoutMs?: number;
+  approver?: Approver;
 }
 
 export interface FakeRun {
   plan: Plan;
   report: RunReport;
   events: RunEvent[];
-  /** Task names in the order they started (goals left out). */
+  /** Task names in the order they started (goals left out; a retry is a start again). */
   starts: string[];
-  /** [name, at] for every start. */
+  /** Name → virtual time of its first start. */
   startTimes: Record<string, number>;
   /** Most tasks running at once. */
   maxRunning: number;
@@ -44,37 +50,42 @@ export function fakeRun(pipeline: Pipeline | Plan, options: FakeRunOptions = {})
   const startTimes: Record<string, number> = {};
   let running = 0;
   let maxRunning = 0;
-  const report = createReportSink();
-  const executor = new SimulatedExecutor(clock, (task) => ({
-    durationMs: options.durations?.[task.name] ?? 10,
-    exitCode: options.exitCodes?.[task.name] ?? 0,
-    output: [`hello from ${task.name}`],
+  const executor = new SimulatedExecutor(clock, (attempt) => ({
+    durationMs: options.durations?.[attempt.task.name] ?? 10,
+    exitCode: options.exitCodes?.[attempt.task.name] ?? 0,
+    output: [`hello from ${attempt.task.name}`],
+    ...options.attempt?.(attempt),
   }));
-  const handle = startSchedule(
+  const execution = execute(
     plan,
     {
       jobs: options.jobs ?? 1,
-      policy: options.schedule ?? 'dag',
+      schedule: options.schedule ?? 'dag',
       keepGoing: options.keepGoing ?? false,
-      weights: taskWeights(plan, options.history ? new Map(Object.entries(options.history)) : undefined),
+      durations: options.history,
+      timeoutMs: options.timeoutMs,
+      approver: options.approver,
+      simulated: true,
+      sinks: [
+        (event) => {
+          events.push(event);
+          if (event.type === 'task-start' && event.task.run !== undefined) {
+            starts.push(event.task.name);
+            startTimes[event.task.name] ??= event.at;
+            running++;
+            maxRunning = Math.max(maxRunning, running);
+          }
+          if ((event.type === 'task-retry' || (event.type === 'task-end' && event.attempts.length > 0)) && event.task.run !== undefined)
+            running--;
+        },
+      ],
     },
     executor,
     clock,
-    (event) => {
-      events.push(event);
-      report.sink(event);
-      if (event.type === 'task-start' && event.task.run !== undefined) {
-        starts.push(event.task.name);
-        startTimes[event.task.name] = event.at;
-        running++;
-        maxRunning = Math.max(maxRunning, running);
-      }
-      if (event.type === 'task-end' && event.startAt !== null && event.task.run !== undefined) running--;
-    },
   );
-  if (options.stopAt !== undefined) clock.setTimer(options.stopAt, () => handle.stop(false));
+  if (options.stopAt !== undefined) clock.setTimer(options.stopAt, () => execution.handle.stop(false));
   clock.runAll();
-  return { plan, report: report.report(), events, starts, startTimes, maxRunning };
+  return { plan, report: execution.report(), events, starts, startTimes, maxRunning };
 }
 
 /** Status of every task in a report, by name. */

@@ -1,0 +1,95 @@
+/**
+ * The one execute path: a plan, the scheduler, an executor and a clock, with the report
+ * sink listening. `run()` drives it with real processes and the real clock, `simulate()`
+ * with a simulated executor and a virtual clock, the tests with their fakes; the options,
+ * their checks, their defaults and the duration estimate are the same for all of them.
+ */
+import { availableParallelism } from 'node:os';
+import type { Clock } from './clock.js';
+import { InvalidOptionError } from './errors.js';
+import { type DurationRecords, type Estimates, estimate } from './estimate.js';
+import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from './events.js';
+import type { Executor } from './executor.js';
+import type { Plan } from './plan.js';
+import { createReportSink } from './report/collect.js';
+import { newRunId, type RunReport } from './run-report.js';
+import { type Approver, type ScheduleHandle, startSchedule } from './schedule.js';
+
+/** Options shared by `run()` and `simulate()`. */
+export interface ExecuteOptions extends DurationRecords {
+  /** Targets to run; default: the pipeline's default. */
+  targets?: readonly string[];
+  /** At most this many tasks at once. Default: the number of CPUs (as the CLI). */
+  jobs?: number;
+  /** `dag` (default) or `stages`. */
+  schedule?: SchedulePolicy;
+  /** Keep running what does not depend on a failed task. */
+  keepGoing?: boolean;
+  /** The whole run's time limit, ms: then running tasks are stopped (`timeout`) and the rest cancelled. */
+  timeoutMs?: number;
+  /** Extra event sinks (terminal output, history, traces). */
+  sinks?: readonly Sink[];
+  /** Answers approval gates. `run()` without one: every gate ends `needs-approval`; `simulate()` without one: every gate is approved. */
+  approver?: Approver;
+}
+
+/** The options `run()` and `simulate()` share, checked the same way for both. */
+export function checkExecuteOptions(options: ExecuteOptions & { graceMs?: unknown }): void {
+  const { jobs, schedule, timeoutMs, defaultDurationMs, graceMs } = options as Record<string, unknown>;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || (jobs as number) < 1))
+    throw new InvalidOptionError('jobs', jobs, 'must be a whole number of at least 1');
+  if (schedule !== undefined && !SCHEDULE_POLICIES.includes(schedule as SchedulePolicy)) {
+    throw new InvalidOptionError('schedule', schedule, `must be one of ${SCHEDULE_POLICIES.map((policy) => `'${policy}'`).join(', ')}`);
+  }
+  for (const [name, value] of [
+    ['timeoutMs', timeoutMs],
+    ['defaultDurationMs', defaultDurationMs],
+    ['graceMs', graceMs],
+  ] as const) {
+    if (value !== undefined && !(typeof value === 'number' && value >= 0))
+      throw new InvalidOptionError(name, value, 'must be a number of milliseconds, 0 or more');
+  }
+}
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+export interface Execution {
+  readonly handle: ScheduleHandle;
+  readonly estimates: Estimates;
+  /** The report; complete once `handle.done` has settled. */
+  report(): RunReport;
+}
+
+export function execute(
+  plan: Plan,
+  options: ExecuteOptions & { simulated: boolean; interrupted?: boolean; estimates?: Estimates },
+  executor: Executor,
+  clock: Clock,
+): Execution {
+  checkExecuteOptions(options);
+  const estimates = options.estimates ?? estimate(plan, options);
+  const collector = createReportSink();
+  const startedAt = new Date().toISOString();
+  const handle = startSchedule(
+    plan,
+    {
+      jobs: options.jobs ?? defaultJobs(),
+      policy: options.schedule ?? 'dag',
+      keepGoing: options.keepGoing ?? false,
+      weights: estimates.totalMs,
+      resources: plan.pipeline.resources,
+      runId: newRunId(startedAt),
+      startedAt,
+      simulated: options.simulated,
+      interrupted: options.interrupted,
+      timeoutMs: options.timeoutMs,
+      approver: options.approver,
+    },
+    executor,
+    clock,
+    fanOut([collector.sink, ...(options.sinks ?? [])]),
+  );
+  return { handle, estimates, report: () => collector.report() };
+}

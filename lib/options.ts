@@ -1,0 +1,182 @@
+/**
+ * Every task option, declared once. Each entry says what a deployfile may write (its type,
+ * which the editor checks), how a written value is checked (with the reason shown when it
+ * is wrong) and what the task holds when it is absent. `TaskOptions` (what authors write)
+ * and `TaskSettings` (what the engine reads) are derived from this table, and so is the
+ * check of unknown option names: adding an option is one entry here, and its use.
+ */
+
+import { DURATION_HINT, type Duration, parseDuration } from './duration.js';
+import type { Command, Dependency, Service } from './model.js';
+import { isService, isTaskRef } from './refs.js';
+
+/** What a check sees besides the value: the task it belongs to. */
+export interface OptionContext {
+  readonly task: string;
+  readonly inService: boolean;
+}
+
+/** A value that is wrong: the reason, written to follow the option's name ("must be …"). */
+export class OptionProblem {
+  constructor(
+    readonly reason: string,
+    /** The part of the value that is wrong, when it is not the whole value (e.g. `env.X`). */
+    readonly path?: string,
+    readonly value?: unknown,
+  ) {}
+}
+
+export interface OptionSpec<Input, Setting> {
+  /** Turns a written value (never undefined) into the setting, or returns a problem. */
+  readonly read: (value: unknown, context: OptionContext) => Setting | OptionProblem;
+  /** The setting when the option is not written. */
+  readonly absent: Setting;
+  /** Carries the input type only. */
+  readonly input?: Input;
+}
+
+function option<Input, Setting = Input>(
+  absent: Setting,
+  read: (value: unknown, context: OptionContext) => Setting | OptionProblem,
+): OptionSpec<Input, Setting> {
+  return { read, absent };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function readString(value: unknown): string | OptionProblem {
+  return typeof value === 'string' ? value : new OptionProblem('must be a string');
+}
+
+function readCommand(value: unknown): Command | OptionProblem {
+  if (typeof value === 'function') return value as Command;
+  if (typeof value === 'string') return value.trim() === '' ? new OptionProblem('is an empty command') : value;
+  if (Array.isArray(value) && value.length > 0 && value.every((part) => typeof part === 'string') && value[0] !== '') {
+    return value as unknown as Command;
+  }
+  return new OptionProblem('must be a shell command string, a non-empty argv array of strings, or a function');
+}
+
+function readRefs<T>(value: unknown): readonly T[] | OptionProblem {
+  if (!Array.isArray(value)) return new OptionProblem('must be an array of task handles or names');
+  for (const ref of value) {
+    if (typeof ref !== 'string' && !isTaskRef(ref) && !isService(ref))
+      return new OptionProblem('must hold task handles, service handles or names', undefined, ref);
+  }
+  return [...value] as T[];
+}
+
+export function readEnv(value: unknown): Readonly<Record<string, string | undefined>> | OptionProblem {
+  if (!isPlainObject(value)) return new OptionProblem('must be an object of strings');
+  for (const [key, entry] of Object.entries(value)) {
+    if (entry !== undefined && typeof entry !== 'string')
+      return new OptionProblem('must be a string (or undefined to remove it)', `env.${key}`, entry);
+  }
+  return { ...(value as Record<string, string | undefined>) };
+}
+
+function readDuration(value: unknown): number | OptionProblem {
+  const ms = parseDuration(value);
+  return ms === undefined ? new OptionProblem(`must be ${DURATION_HINT}`) : ms;
+}
+
+function readWhole(min: number) {
+  return (value: unknown): number | OptionProblem =>
+    Number.isInteger(value) && (value as number) >= min
+      ? (value as number)
+      : new OptionProblem(`must be a whole number of at least ${min}`);
+}
+
+function readNames(what: string) {
+  return (value: unknown): readonly string[] | OptionProblem =>
+    Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')
+      ? [...value]
+      : new OptionProblem(`must be an array of ${what} names`);
+}
+
+/** The task options. The comments are what the editor shows on hover. */
+export const TASK_OPTIONS = {
+  /** What to run: a shell command, an argv array (no shell), or an async function. A task without `run` is a goal. */
+  run: option<Command, Command | undefined>(undefined, readCommand),
+  /** Tasks (or services, meaning all of their tasks) that must succeed before this one starts. */
+  deps: option<readonly Dependency[]>([], (value) => readRefs<Dependency>(value)),
+  /** Runs after the task of the same name in each of these services (service tasks only). */
+  after: option<readonly (Service | string)[]>([], (value, context) =>
+    context.inService ? readRefs<Service | string>(value) : new OptionProblem("is for a service's tasks; use deps here"),
+  ),
+  /** Shown by `--list` and `--dry-run`. */
+  description: option<string, string | undefined>(undefined, readString),
+  /** Directory to run in, relative to the service's directory (or the deployfile's). */
+  cwd: option<string, string | undefined>(undefined, readString),
+  /** Environment variables added to the run's; `undefined` removes one. */
+  env: option<Readonly<Record<string, string | undefined>>>({}, readEnv),
+  /** Longest one attempt may run ('58s', '15m', ms): then its process tree gets SIGTERM, SIGKILL after the grace period, and the attempt times out. */
+  timeout: option<Duration, number | undefined>(undefined, readDuration),
+  /** Attempts after a failed or timed-out one. Default 0. */
+  retries: option<number>(0, readWhole(0)),
+  /** Wait before a retry ('2s', ms). Default 0. The task holds no slot meanwhile. */
+  retryDelay: option<Duration, number>(0, readDuration),
+  /** Each retry waits this many times longer than the one before. Default 1. */
+  retryBackoff: option<number>(1, (value) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= 1 ? value : new OptionProblem('must be a number of at least 1'),
+  ),
+  /** Exit codes that count as success. 0 is `ok`; any other listed code is `no-change`. Default [0]. */
+  okExitCodes: option<readonly number[]>([0], (value) =>
+    Array.isArray(value) && value.length > 0 && value.every((code) => Number.isInteger(code) && code >= 0 && code <= 255)
+      ? [...value]
+      : new OptionProblem('must be a non-empty array of exit codes (whole numbers 0–255)'),
+  ),
+  /** Output that means "nothing to do" (a pattern, or text to find): the task ends `no-change`, a success. */
+  noChange: option<RegExp | string, RegExp | undefined>(undefined, (value) => {
+    if (value instanceof RegExp) return new RegExp(value.source, value.flags.replace(/[gy]/g, ''));
+    if (typeof value === 'string' && value !== '') return new RegExp(value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return new OptionProblem('must be a regular expression or a non-empty string');
+  }),
+  /** A question a person must answer yes to before the task starts (`--yes` or `--approve NAME` answer it ahead). */
+  approval: option<string | true, string | undefined>(undefined, (value) => {
+    if (value === true) return 'Run this task?';
+    return typeof value === 'string' && value.trim() !== ''
+      ? value
+      : new OptionProblem('must be the question to ask (a non-empty string), or true');
+  }),
+  /** Counted resources (declared in `pipeline({ resources })`) the task holds one unit of while it runs. */
+  uses: option<readonly string[]>([], readNames('resource')),
+} satisfies Record<string, OptionSpec<unknown, unknown>>;
+
+type InputOf<Spec> = Spec extends OptionSpec<infer Input, unknown> ? Input : never;
+type SettingOf<Spec> = Spec extends OptionSpec<unknown, infer Setting> ? Setting : never;
+
+/** What a deployfile writes for a task. */
+export type TaskOptions = { [Name in keyof typeof TASK_OPTIONS]?: InputOf<(typeof TASK_OPTIONS)[Name]> };
+/** Every option of a task, checked, with its default where it was not written. */
+export type TaskSettings = { readonly [Name in keyof typeof TASK_OPTIONS]: SettingOf<(typeof TASK_OPTIONS)[Name]> };
+export const TASK_OPTION_NAMES = Object.keys(TASK_OPTIONS) as (keyof typeof TASK_OPTIONS)[];
+
+/** Reads every written option; problems are returned, not thrown, so that all of them are reported at once. */
+export function readTaskOptions(
+  options: Record<string, unknown>,
+  context: OptionContext,
+): { settings: TaskSettings; problems: { option: string; problem: OptionProblem; value: unknown }[] } {
+  const settings: Record<string, unknown> = {};
+  const problems: { option: string; problem: OptionProblem; value: unknown }[] = [];
+  for (const name of TASK_OPTION_NAMES) {
+    const spec = TASK_OPTIONS[name] as OptionSpec<unknown, unknown>;
+    const value = options[name];
+    if (value === undefined) {
+      settings[name] = spec.absent;
+      continue;
+    }
+    const read = spec.read(value, context);
+    if (read instanceof OptionProblem) {
+      problems.push({ option: read.path ?? name, problem: read, value: read.value !== undefined ? read.value : value });
+      settings[name] = spec.absent;
+    } else {
+      settings[name] = read;
+    }
+  }
+  return { settings: settings as TaskSettings, problems };
+}
+
+/** The settings of a task with no options written: shared, since most goals have none. */
+export const DEFAULT_SETTINGS: TaskSettings = readTaskOptions({}, { task: '', inService: false }).settings;
