@@ -30,6 +30,8 @@ export const executionSpec = {
   grace: { type: 'string', default: '5', describe: 'Seconds a stopped task gets between SIGTERM and SIGKILL' },
   history: { type: 'boolean', default: true, describe: 'Record the run in .stagerun/history.jsonl (--no-history: do not)' },
   'history-limit': { type: 'string', default: String(DEFAULT_HISTORY_LIMIT), describe: 'Keep about this many runs in history' },
+  timeout: { type: 'string', describe: "The whole run's time limit ('15m', '90s'): then running tasks are stopped and the rest cancelled" },
+  approve: { type: 'string', array: true, describe: "Approve the gates of this task, or of this service's tasks (repeatable)" },
 } as const satisfies Record<string, Options>;
 
 export const runSpec = {
@@ -58,6 +60,7 @@ export const runSpec = {
   gantt: { type: 'boolean', default: false, describe: 'Draw a Gantt chart of the run at the end' },
   profile: { type: 'string', describe: 'Write a Chrome trace (Perfetto, chrome://tracing) of the run to FILE' },
   progress: { type: 'boolean', describe: 'Show the live status line (default: on a terminal)' },
+  yes: { alias: 'y', type: 'boolean', default: false, describe: 'Approve every approval gate' },
 } as const satisfies Record<string, Options>;
 
 export const compareSpec = {

@@ -2,6 +2,7 @@
  * Flag values as the user typed them, checked here so that a mistake is named as given
  * (`-j abc`, not NaN). Ranges and meanings are the library's to check.
  */
+import { parseDuration } from '../lib/duration.js';
 import { UsageError } from '../lib/errors.js';
 
 /** A whole number of at least `min`; undefined stays undefined. */
@@ -23,4 +24,13 @@ export function seconds(flag: string, text: string | undefined): number | undefi
     throw new UsageError(`${flag} must be a number of seconds, 0 or more (got '${text}')`);
   }
   return value;
+}
+
+/** A duration in ms, from '15m', '90s', '250ms', or a bare number of seconds (as --grace); undefined stays undefined. */
+export function duration(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(/^\s*\d+(\.\d+)?\s*$/.test(text) ? `${text.trim()}s` : text);
+  if (ms === undefined)
+    throw new UsageError(`${flag} must be a duration such as '15m', '90s', '250ms', or a number of seconds (got '${text}')`);
+  return ms;
 }

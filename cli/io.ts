@@ -23,13 +23,22 @@ export interface SignalSource {
   off(signal: InterruptSignal, handler: () => void): void;
 }
 
+/** A question on the terminal, open until answered or withdrawn. */
+export interface Question {
+  readonly answer: Promise<string>;
+  /** Draws the question again, with what was typed so far, below lines printed meanwhile. */
+  redraw(): void;
+  /** Withdraws the question; `answer` then resolves to ''. */
+  close(): void;
+}
+
 export interface CliIo {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   /** Asks a person a question on the terminal; undefined when there is no terminal to ask on. */
-  readonly ask: ((question: string) => Promise<string>) | undefined;
+  readonly ask: ((question: string) => Question) | undefined;
   readonly signals: SignalSource;
   readonly clock: Clock;
 }
@@ -50,21 +59,40 @@ export function processIo(): CliIo {
     env: process.env,
     stdout: wrap(process.stdout),
     stderr: wrap(process.stderr),
-    ask: process.stdin.isTTY
-      ? async (question) => {
-          const { createInterface } = await import('node:readline/promises');
-          const prompt = createInterface({ input: process.stdin, output: process.stderr });
-          try {
-            return await prompt.question(question);
-          } finally {
-            prompt.close();
-          }
-        }
-      : undefined,
+    ask: process.stdin.isTTY ? askOnTerminal : undefined,
     signals: {
       on: (signal, handler) => void process.on(signal, handler),
       off: (signal, handler) => void process.off(signal, handler),
     },
     clock: realClock,
+  };
+}
+
+/** A question on stderr, answered on stdin (a terminal). readline is loaded only when a question is asked. */
+function askOnTerminal(question: string): Question {
+  let prompt: import('node:readline').Interface | undefined;
+  let closed = false;
+  const answer = import('node:readline').then(
+    ({ createInterface }) =>
+      new Promise<string>((resolve) => {
+        if (closed) return resolve('');
+        prompt = createInterface({ input: process.stdin, output: process.stderr });
+        prompt.question(question, (text) => resolve(text));
+        prompt.on('close', () => resolve(''));
+      }),
+  );
+  void answer.finally(() => {
+    closed = true;
+    prompt?.close();
+  });
+  return {
+    answer,
+    redraw: () => {
+      if (!closed) prompt?.prompt(true);
+    },
+    close: () => {
+      closed = true;
+      prompt?.close();
+    },
   };
 }

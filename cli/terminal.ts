@@ -1,6 +1,6 @@
 /** The CLI's view of the terminal: colour depth, width, and the screen sinks print to. */
 import type { StatusScreen } from '../lib/report/progress.js';
-import type { CliIo, OutputStream } from './io.js';
+import type { CliIo, OutputStream, Question } from './io.js';
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 
@@ -36,31 +36,78 @@ export function columnsOf(stream: OutputStream): number {
   return stream.columns || 100;
 }
 
+/** A screen that can also ask a question, one at a time, while lines keep printing above it. */
+export interface AskingScreen extends StatusScreen {
+  /** The person's answer; '' when the question is withdrawn (`signal`) or there is no terminal. */
+  ask(question: string, signal?: AbortSignal): Promise<string>;
+  readonly canAsk: boolean;
+}
+
 /**
  * Lines go to `out`. On a terminal, a status line may sit below them: it is erased before
  * each line is written and drawn again after, and it is cut to the terminal's width so
  * that it never wraps (a wrapped line could not be erased whole). Lines for `err` (a
- * task's stderr) step around the status line the same way.
+ * task's stderr) step around the status line the same way. A question (`ask`) takes the
+ * status line's place while it is open: lines print above it, and it is drawn again below
+ * them with what the person has typed so far.
  */
-export function screenOn(out: OutputStream, err: OutputStream = out, redraw = out.isTTY): StatusScreen {
+export function screenOn(out: OutputStream, err: OutputStream = out, redraw = out.isTTY, asker?: CliIo['ask']): AskingScreen {
   let status: string | undefined;
+  let hidden: string | undefined;
+  let question: Question | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
   const erase = '\r\u001b[2K';
   const shared = err === out || (err.isTTY && out.isTTY);
-  return {
-    print(text) {
-      out.write(status ? `${erase}${text}\n${status}` : `${text}\n`);
-    },
-    printError(text) {
-      if (!status || !shared) return err.write(`${text}\n`);
-      out.write(erase);
-      err.write(`${text}\n`);
-      out.write(status);
-    },
+  const above = (stream: OutputStream, text: string) => {
+    if (question) {
+      if (shared) out.write(erase);
+      stream.write(`${text}\n`);
+      if (shared) question.redraw();
+      return;
+    }
+    if (!status) return stream.write(`${text}\n`);
+    if (stream === out) return out.write(`${erase}${text}\n${status}`);
+    if (!shared) return err.write(`${text}\n`);
+    out.write(erase);
+    err.write(`${text}\n`);
+    out.write(status);
+  };
+  const screen: AskingScreen = {
+    print: (text) => above(out, text),
+    printError: (text) => above(err, text),
     status(text) {
       if (!redraw) return;
+      if (question) {
+        hidden = text;
+        return;
+      }
       if (text === status) return;
       out.write(`${erase}${text ?? ''}`);
       status = text;
     },
+    canAsk: asker !== undefined,
+    ask(text, signal) {
+      if (!asker) return Promise.resolve('');
+      // One question at a time; the status line steps aside while one is open.
+      const turn = queue.then(async () => {
+        if (signal?.aborted) return '';
+        hidden = status;
+        screen.status(undefined);
+        question = asker(text);
+        const open = question;
+        const withdraw = () => open.close();
+        signal?.addEventListener('abort', withdraw, { once: true });
+        try {
+          return await open.answer;
+        } finally {
+          signal?.removeEventListener('abort', withdraw);
+          question = undefined;
+          screen.status(hidden);
+        }
+      });
+      queue = turn.catch(() => {});
+      return turn;
+    },
   };
+  return screen;
 }

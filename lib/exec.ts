@@ -109,13 +109,14 @@ export function copyEnv(base: Environment): Record<string, string> {
   return env;
 }
 
-export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask): Record<string, string> {
+export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask, attempt = 1): Record<string, string> {
   const env: Record<string, string> = { ...base };
   for (const [key, value] of Object.entries(task.env)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
   env.STAGERUN_TASK = task.name;
+  env.STAGERUN_ATTEMPT = String(attempt);
   return env;
 }
 
@@ -159,7 +160,7 @@ export class LocalExecutor implements Executor {
       io.end({ kind: 'exited', exitCode: 0 });
       return { stop() {} };
     }
-    return this.#startProcess(task, run, io);
+    return this.#startProcess(attempt, run, io);
   }
 
   /**
@@ -170,11 +171,11 @@ export class LocalExecutor implements Executor {
     await Promise.all([...this.#lingering.values()].map((end) => end()));
   }
 
-  #startProcess(task: PlanTask, run: string | readonly string[], io: TaskIO): RunningTask {
+  #startProcess({ task, number }: Attempt, run: string | readonly string[], io: TaskIO): RunningTask {
     installExitHook();
     const common = {
       cwd: task.cwd,
-      env: taskEnv(this.#env, task),
+      env: taskEnv(this.#env, task, number),
       extendEnv: false,
       detached: true,
       reject: false,
@@ -270,7 +271,7 @@ export class LocalExecutor implements Executor {
     const context: TaskContext = {
       name: task.name,
       cwd: task.cwd,
-      env: taskEnv(this.#env, task),
+      env: taskEnv(this.#env, task, number),
       signal: controller.signal,
       args: task.args,
       attempt: number,

@@ -5,6 +5,7 @@
  * their checks, their defaults and the duration estimate are the same for all of them.
  */
 import { availableParallelism } from 'node:os';
+import { type Approvals, approverFor } from './approval.js';
 import type { Clock } from './clock.js';
 import { InvalidOptionError } from './errors.js';
 import { type DurationRecords, type Estimates, estimate } from './estimate.js';
@@ -29,7 +30,9 @@ export interface ExecuteOptions extends DurationRecords {
   timeoutMs?: number;
   /** Extra event sinks (terminal output, history, traces). */
   sinks?: readonly Sink[];
-  /** Answers approval gates. `run()` without one: every gate ends `needs-approval`; `simulate()` without one: every gate is approved. */
+  /** Gates approved ahead: `true` for all, or names of tasks and services. */
+  approve?: Approvals;
+  /** Answers the gates not approved ahead. `run()` without one: they end `needs-approval`; `simulate()` without one: they are approved. */
   approver?: Approver;
 }
 
@@ -85,7 +88,7 @@ export function execute(
       simulated: options.simulated,
       interrupted: options.interrupted,
       timeoutMs: options.timeoutMs,
-      approver: options.approver,
+      approver: approverFor(plan, options.approve, options.approver),
     },
     executor,
     clock,

@@ -12,7 +12,7 @@ import { createTerminalReporter } from '../../lib/report/terminal.js';
 import { startRun } from '../../lib/run.js';
 import { exitCodeOf } from '../../lib/run-report.js';
 import type { CompareArgs } from '../app.js';
-import { seconds, wholeNumber } from '../args.js';
+import { duration, seconds, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
 import { type Interrupts, listenForInterrupts } from '../signals.js';
@@ -26,7 +26,7 @@ async function confirm(io: CliIo, what: string, runs: number): Promise<boolean> 
       `compare would run ${what} ${runs} times, and there is no terminal to ask on; pass --yes to confirm, or --simulate to run nothing`,
     );
   }
-  const answer = await io.ask(`compare will run ${what} ${runs} times (that may deploy ${runs} times). Continue? [y/N] `);
+  const answer = await io.ask(`compare will run ${what} ${runs} times (that may deploy ${runs} times). Continue? [y/N] `).answer;
   return /^y(es)?$/i.test(answer.trim());
 }
 
@@ -43,6 +43,7 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const format = args.format as CompareFormat;
   const runs = comparisonRuns(parseSchedules(args.schedule), parseJobsList(args.jobs));
   const grace = seconds('--grace', args.grace)!;
+  const timeoutMs = duration('--timeout', args.timeout);
   const historyLimit = wholeNumber('--history-limit', args.historyLimit)!;
   const defaultDuration = seconds('--default-duration', args.defaultDuration);
   const words = passThrough(args);
@@ -58,6 +59,7 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   if (args.simulate) {
     const { reports, unknown, defaultMs } = simulateConcurrency(plan, runs, {
       durations,
+      attempts: recent.attempts,
       defaultDurationMs: defaultDuration === undefined ? undefined : defaultDuration * 1000,
     });
     note(
@@ -85,7 +87,7 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   }
   const measured = await measureConcurrency(runs, (run, index) => {
     note(`compare: run ${index + 1} of ${runs.length}: ${what} -j${run.jobs} (${run.schedule})…`);
-    return runOnce(plan, run, { io, history, notes, args, grace, historyLimit, interrupts, durations });
+    return runOnce(plan, run, { io, history, notes, args, grace, historyLimit, interrupts, durations, timeoutMs });
   });
   const stopped = measured.stoppedAt;
   if (stopped?.status === 'interrupted') return exitCodeOf(measured.reports.at(-1)!);
@@ -103,6 +105,7 @@ interface RunContext {
   historyLimit: number;
   interrupts: Interrupts;
   durations: ReadonlyMap<string, number>;
+  timeoutMs: number | undefined;
 }
 
 async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: number }, context: RunContext) {
@@ -117,6 +120,8 @@ async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: numb
     env: io.env,
     signal: context.interrupts.signal,
     clock: io.clock,
+    timeoutMs: context.timeoutMs,
+    approve: args.approve,
   });
   context.interrupts.attach(handle);
   const report = await handle.report;

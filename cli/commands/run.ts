@@ -16,7 +16,8 @@ import { startRun } from '../../lib/run.js';
 import { exitCodeOf, type RunReport } from '../../lib/run-report.js';
 import { closest } from '../../lib/suggest.js';
 import { COMMAND_NAMES, type RunArgs } from '../app.js';
-import { seconds, wholeNumber } from '../args.js';
+import { promptApprover } from '../approve.js';
+import { duration, seconds, wholeNumber } from '../args.js';
 import { printFailure } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
@@ -60,6 +61,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
 
 async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof listenForInterrupts>): Promise<number> {
   const jobs = wholeNumber('-j/--jobs', args.jobs);
+  const timeoutMs = duration('--timeout', args.timeout);
   const grace = seconds('--grace', args.grace)!;
   const historyLimit = wholeNumber('--history-limit', args.historyLimit)!;
   checkExecuteOptions({ jobs, schedule: args.schedule as 'dag' | 'stages' });
@@ -87,9 +89,9 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     return 0;
   }
 
-  const { durations } = history.durations(plan.tasks.map((task) => task.name));
+  const { durations, attempts } = history.durations(plan.tasks.map((task) => task.name));
   const level = colorLevel(io.stdout, args.color, io.env);
-  const screen = screenOn(io.stdout, io.stderr, canRedraw(io.stdout, io.env));
+  const screen = screenOn(io.stdout, io.stderr, canRedraw(io.stdout, io.env), io.ask);
   const sinks: Sink[] = [];
   // Progress goes first so that its line is gone before the final summary prints.
   if (args.progress ?? canRedraw(io.stdout, io.env))
@@ -103,11 +105,15 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     keepGoing: args.keepGoing,
     graceMs: grace * 1000,
     durations,
+    attempts,
     sinks,
     env: io.env,
     colorLevel: level,
     signal: interrupts.signal,
     clock: io.clock,
+    timeoutMs,
+    approve: args.yes ? true : args.approve,
+    approver: promptApprover(screen),
   });
   interrupts.attach(handle);
   const report = await handle.report;

@@ -81,17 +81,18 @@ export function renderHistory(runs: readonly RunReport[], view: HistoryView): st
     lines.push(
       ...table(
         [
-          ['task', 'runs', 'ok', 'p50', 'p95', 'max'],
+          ['task', 'runs', 'ok', 'flaky', 'p50', 'p95', 'max'],
           ...stats.map((task) => [
             task.name,
             String(task.runs),
             `${Math.round(task.successRate * 100)}%`,
+            `${Math.round(task.flakyRate * 100)}%`,
             formatDuration(task.p50Ms),
             formatDuration(task.p95Ms),
             formatDuration(task.maxMs),
           ]),
         ],
-        [1, 2, 3, 4, 5],
+        [1, 2, 3, 4, 5, 6],
       ),
     );
   }

@@ -1,8 +1,8 @@
 /** Text views of a plan that run nothing: `--dry-run` and `--list`. */
 
-import { stageLabel, table } from '../format.js';
+import { formatDuration, stageLabel, table } from '../format.js';
 import { describeCommand } from '../model.js';
-import type { Plan } from '../plan.js';
+import type { Plan, PlanTask } from '../plan.js';
 import type { ResolvedPipeline } from '../resolve.js';
 
 /** The stages, and for each task its deps and command. */
@@ -17,6 +17,8 @@ export function renderDryRun(plan: Plan, jobs: number, schedule: string): string
       lines.push(`  ${task.name}${task.description ? `  — ${task.description}` : ''}`);
       lines.push(`      deps: ${task.deps.length > 0 ? task.deps.join(', ') : '(none)'}`);
       lines.push(`      run:  ${describeCommand(task.run, task.args)}`);
+      const settings = describeSettings(task);
+      if (settings.length > 0) lines.push(`      with: ${settings.join('; ')}`);
       if (task.run !== undefined && typeof task.run !== 'function') lines.push(`      in:   ${task.cwd}`);
     }
   });
@@ -34,4 +36,20 @@ export function renderList(pipeline: ResolvedPipeline): string[] {
   lines.push('', `default target: ${defaults}`);
   if (pipeline.services.size > 0) lines.push(`services: ${[...pipeline.services.keys()].join(', ')}`);
   return lines;
+}
+
+/** The options that change how a task runs or ends, in words; empty when it has none. */
+export function describeSettings(task: PlanTask): string[] {
+  const { timeout, retries, retryDelay, retryBackoff, okExitCodes, noChange, approval, uses } = task.settings;
+  const parts: string[] = [];
+  if (approval !== undefined) parts.push(`approval: ${JSON.stringify(approval)}`);
+  if (timeout !== undefined) parts.push(`time limit ${formatDuration(timeout)}`);
+  if (retries > 0)
+    parts.push(
+      `${retries} ${retries === 1 ? 'retry' : 'retries'}${retryDelay > 0 ? ` after ${formatDuration(retryDelay)}${retryBackoff > 1 ? ` (×${retryBackoff} each time)` : ''}` : ''}`,
+    );
+  if (okExitCodes.length !== 1 || okExitCodes[0] !== 0) parts.push(`exit codes ${okExitCodes.join(', ')} succeed`);
+  if (noChange !== undefined) parts.push(`no change when output matches ${noChange}`);
+  if (uses.length > 0) parts.push(`uses ${uses.join(', ')}`);
+  return parts;
 }

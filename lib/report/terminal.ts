@@ -189,7 +189,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
     if (!quiet) screen.print('');
     if (report.criticalPath.length > 0 && !quiet) screen.print(`${c.dim('critical path:')} ${report.criticalPath.join(c.dim(' → '))}`);
     const what = `${report.targets.join(' ')} ${c.dim(`(-j${report.jobs}, ${report.schedule})`)}`;
-    const waited = waits > 0 ? ` (${formatDuration(waits)} of it waiting for approval)` : '';
+    const waited = waits >= 1 ? ` (${formatDuration(waits)} of it waiting for approval)` : '';
     screen.print(
       `${verdictMark(report.status, c)} ${what}: ${tally || 'nothing to run'}; makespan ${c.bold(formatDuration(report.makespanMs))}${waited}`,
     );

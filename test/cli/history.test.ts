@@ -61,8 +61,8 @@ t.test('history lists runs and per-task p50/p95/success; report shows a run', as
   const history = await runMain(['history'], { cwd: dir });
   t.match(history.stdout, /^when +id +targets +N +schedule +makespan +status$/m);
   t.match(history.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +\S+ +lint +\d+ +dag +\d+ms +ok$/m);
-  t.match(history.stdout, /^task +runs +ok +p50 +p95 +max$/m);
-  t.match(history.stdout, /^test +3 +100% +3\d\dms +3\d\dms +3\d\dms$/m, 'test is the slowest');
+  t.match(history.stdout, /^task +runs +ok +flaky +p50 +p95 +max$/m);
+  t.match(history.stdout, /^test +3 +100% +0% +3\d\dms +3\d\dms +3\d\dms$/m, 'test is the slowest');
   const onlyCi = await runMain(['history', 'ci', '--format', 'json'], { cwd: dir });
   const data = JSON.parse(onlyCi.stdout) as { runs: RunReport[]; tasks: { name: string; successRate: number }[] };
   t.equal(data.runs.length, 3, 'only the runs of ci');

@@ -134,8 +134,8 @@ export interface MainOptions {
   tty?: boolean;
   columns?: number;
   signals?: FakeSignals;
-  /** Answers to prompts, in order; without it there is no terminal to ask on. */
-  answers?: string[];
+  /** Answers to prompts, in order (after a delay, if given); without it there is no terminal to ask on. */
+  answers?: (string | { answer: string; afterMs: number })[];
   /** Called once the command has started (e.g. to send it signals). */
   onStart?: (io: CliIo) => void;
 }
@@ -152,9 +152,20 @@ export async function runMain(args: string[], options: MainOptions): Promise<Cli
     stdout,
     stderr,
     ask: answers
-      ? async (question) => {
+      ? (question) => {
           prompts.push(question);
-          return answers.shift() ?? '';
+          // Marks in stdout show what was printed while the question was open.
+          stdout.write('<<asked>>');
+          const next = answers.shift() ?? '';
+          const { answer, afterMs } = typeof next === 'string' ? { answer: next, afterMs: 0 } : next;
+          return {
+            answer: new Promise<void>((resolve) => setTimeout(resolve, afterMs)).then(() => {
+              stdout.write('<<answered>>');
+              return answer;
+            }),
+            redraw() {},
+            close() {},
+          };
         }
       : undefined,
     signals: options.signals ?? new FakeSignals(),
