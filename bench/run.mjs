@@ -4,7 +4,8 @@
 //
 // Prints Markdown tables (medians of N runs, tools alternating each round) and the
 // performance bars, and writes bench/results/latest.json and latest.md.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'scheduling,overhead,scale,history' },
+    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy' },
     'scale-tasks': { type: 'string', default: '100000' },
   },
 });
@@ -96,6 +97,7 @@ const results = {
   overhead: [],
   scale: [],
   history: [],
+  accuracy: [],
 };
 
 if (only.has('scheduling')) {
@@ -204,11 +206,42 @@ if (only.has('history')) {
   results.history.push({ workload: 'one `true` task of a 2,000-task pipeline', historyBytes: size, tools: row });
 }
 
+if (only.has('accuracy')) {
+  // How close compare --simulate, fed by recorded runs, comes to measured runs of the seed
+  // example (1 s deploys): six measured runs record the history the simulation reads.
+  log('accuracy: six measured runs of the seed example, then the same simulated');
+  const dir = mkdtempSync(path.join(root, 'accuracy-'));
+  cpSync(path.join(repo, 'examples/seed-services'), dir, { recursive: true, filter: (src) => !src.includes('.stagerun') });
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(repo, path.join(dir, 'node_modules/stagerun'), 'dir');
+  const compare = (extra) => {
+    const result = spawnSync(
+      tools.node,
+      [cli, 'compare', 'deploy', '-j', '1..3', '--schedule', 'dag,stages', '--format', 'json', ...extra],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`compare failed: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  };
+  const measured = compare(['--yes']);
+  const simulated = compare(['--simulate']);
+  for (const row of measured) {
+    const guess = simulated.find((other) => other.jobs === row.jobs && other.schedule === row.schedule);
+    results.accuracy.push({
+      jobs: row.jobs,
+      schedule: row.schedule,
+      measuredMs: row.makespanMs,
+      simulatedMs: guess.makespanMs,
+      error: Math.abs(guess.makespanMs - row.makespanMs) / row.makespanMs,
+    });
+  }
+}
+
 const markdown = renderResults(results);
 process.stdout.write(`${markdown}\n`);
 const out = path.join(repo, 'bench/results');
 mkdirSync(out, { recursive: true });
-if (only.size === 4 && !values.quick) {
+if (only.size === 5 && !values.quick) {
   writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(out, 'latest.md'), `${markdown}\n`);
   log('wrote bench/results/latest.json and latest.md');

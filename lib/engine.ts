@@ -48,7 +48,7 @@ export type {
 // Building a pipeline in code (the deployfile API, again here so that one import does).
 export { describeCommand, type Pipeline, pipeline, type Service, service, type TaskRef } from './model.js';
 // Planning: validation, targets, stages, bounds.
-export { type Bounds, bounds, createPlan, type Plan, type PlanOptions, type PlanTask, toPlan, validatePipeline } from './plan.js';
+export { type Bounds, bounds, createPlan, needs, type Plan, type PlanOptions, type PlanTask, toPlan, validatePipeline } from './plan.js';
 export { createReportSink } from './report/collect.js';
 export { observedCriticalPath } from './report/critical-path.js';
 export { renderGantt } from './report/gantt.js';

@@ -139,3 +139,20 @@ export function bounds(plan: Plan, weights: Float64Array, jobs: number): Bounds 
   }
   return { criticalPathMs, totalWorkMs, lowerBoundMs: Math.max(criticalPathMs, totalWorkMs / jobs) };
 }
+
+/** Whether `task` needs `dependency`, directly or through other tasks of the plan. */
+export function needs(plan: Plan, task: string, dependency: string): boolean {
+  const from = plan.byName.get(task);
+  const target = plan.byName.get(dependency);
+  if (!from || !target) return false;
+  const seen = new Uint8Array(plan.tasks.length);
+  const stack = [...from.depIds];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (id === target.id) return true;
+    if (seen[id]) continue;
+    seen[id] = 1;
+    stack.push(...plan.tasks[id]!.depIds);
+  }
+  return false;
+}

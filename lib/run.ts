@@ -3,13 +3,16 @@
  * clock. `run()` is the library entry; `startRun()` also hands back a way to interrupt.
  */
 import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { type Clock, realClock } from './clock.js';
 import { InvalidTaskError } from './errors.js';
 import { LocalExecutor } from './exec.js';
 import { checkExecuteOptions, type ExecuteOptions, execute } from './execute.js';
 import type { Executor } from './executor.js';
+import { openHistory } from './history.js';
 import type { Pipeline, Signal } from './model.js';
 import { type Plan, toPlan } from './plan.js';
+import { createTerminalReporter, type Screen } from './report/terminal.js';
 import type { RunReport } from './run-report.js';
 
 export interface RunOptions extends ExecuteOptions {
@@ -24,6 +27,13 @@ export interface RunOptions extends ExecuteOptions {
   /** Replace the local executor and the real clock (tests do). */
   executor?: Executor;
   clock?: Clock;
+  /** Print what the CLI prints (each task's output under its name, the summary) to stdout and stderr. Default false. */
+  print?: boolean;
+  /**
+   * Record the run in the deployfile's history (`.stagerun/history.jsonl` beside it, or in the
+   * pipeline's root), and, unless `durations` are given, weigh priorities by it. Default false.
+   */
+  history?: boolean;
 }
 
 export interface RunHandle {
@@ -54,10 +64,25 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
   checkDirectories(plan);
   const executor =
     options.executor ?? (await LocalExecutor.create({ graceMs: options.graceMs, env: options.env, colorLevel: options.colorLevel }));
+  const sinks = [...(options.sinks ?? [])];
+  let recorded: { durations?: ReadonlyMap<string, number>; attempts?: ReadonlyMap<string, number> } = {};
+  if (options.history) {
+    const history = openHistory(plan.pipeline.source ?? path.join(plan.pipeline.root, 'deployfile.ts'));
+    if (options.durations === undefined) recorded = history.durations(plan.tasks.map((task) => task.name));
+    sinks.push(history.recorder());
+  }
+  if (options.print) sinks.push(createTerminalReporter({ screen: processScreen(), colorLevel: 0 }));
   // An already-aborted signal starts nothing: every task ends cancelled.
   const execution = execute(
     plan,
-    { ...options, simulated: false, interrupted: options.signal?.aborted ?? false },
+    {
+      ...options,
+      durations: options.durations ?? recorded.durations,
+      attempts: options.attempts ?? recorded.attempts,
+      sinks,
+      simulated: false,
+      interrupted: options.signal?.aborted ?? false,
+    },
     executor,
     options.clock ?? realClock,
   );
@@ -72,6 +97,14 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
       return execution.report();
     }),
     stop: (force) => execution.handle.stop(force),
+  };
+}
+
+/** Lines to this process's stdout, a task's stderr lines to its stderr. */
+function processScreen(): Screen {
+  return {
+    print: (text) => void process.stdout.write(`${text}\n`),
+    printError: (text) => void process.stderr.write(`${text}\n`),
   };
 }
 

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { InvalidOptionError } from '../lib/errors.js';
+import { historyFile, readHistory } from '../lib/history.js';
 import { pipeline } from '../lib/model.js';
 import { run } from '../lib/run.js';
+import type { RunReport } from '../lib/run-report.js';
 import { simulate } from '../lib/simulate.js';
 
 t.test('an already-aborted signal starts nothing: every task is cancelled', async (t) => {
@@ -45,4 +47,33 @@ t.test('run() and simulate() check their options the same way, naming the option
   await t.rejects(run(p, { targets: ['a'], schedule: 'fifo' as never }), {
     message: /^option 'schedule' must be one of 'dag', 'stages' \(got "fifo"\)$/,
   });
+});
+
+t.test('run({ print, history }): prints what the CLI prints and records the run, as the CLI does', async (t) => {
+  const root = mkdtempSync(path.join(tmpdir(), 'stagerun-run-'));
+  const p = pipeline({ root });
+  p.task('hello', { run: 'echo hello from the task' });
+  const written: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  let report: RunReport;
+  try {
+    report = await run(p, { targets: ['hello'], jobs: 1, print: true, history: true });
+  } finally {
+    process.stdout.write = write;
+  }
+  const printed = written.join('');
+  t.match(printed, /^hello │ hello from the task$/m);
+  t.match(printed, /✓ hello \(-j1, dag\): 1 ok; makespan/);
+  const recorded = readHistory(historyFile(path.join(root, 'deployfile.ts')));
+  t.same(
+    recorded.map((run) => run.id),
+    [report.id],
+  );
+  const quiet = await run(p, { targets: ['hello'], jobs: 1 });
+  t.equal(readHistory(historyFile(path.join(root, 'deployfile.ts'))).length, 1, 'without history: true nothing is recorded');
+  t.equal(quiet.status, 'ok');
 });

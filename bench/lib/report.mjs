@@ -68,6 +68,13 @@ export function bars(results) {
         met: one.tools['stagerun dag'].wallMs <= floor + 150,
       });
   }
+  for (const row of results.accuracy ?? []) {
+    checks.push({
+      bar: `seed -j${row.jobs} ${row.schedule}: simulated within 5 % of measured`,
+      figure: `${s(row.simulatedMs)} vs ${s(row.measuredMs)}`,
+      met: row.error <= 0.05,
+    });
+  }
   for (const row of results.history ?? []) {
     const [large, none] = Object.values(row.tools);
     if (large && none) {
@@ -193,6 +200,21 @@ export function renderResults(results) {
         ),
       );
     }
+  }
+  if (results.accuracy?.length) {
+    out.push('', '### Simulation accuracy (the seed example, 1 s deploys: measured, then simulated from those runs)', '');
+    out.push(
+      table(
+        ['-j', 'schedule', 'measured', 'simulated', 'error'],
+        results.accuracy.map((row) => [
+          String(row.jobs),
+          row.schedule,
+          s(row.measuredMs),
+          s(row.simulatedMs),
+          `${(row.error * 100).toFixed(1)} %`,
+        ]),
+      ),
+    );
   }
   const checks = bars(results);
   if (checks.length) {
