@@ -31,6 +31,17 @@ export const executionSpec = {
   history: { type: 'boolean', default: true, describe: 'Record the run in .stagerun/history.jsonl (--no-history: do not)' },
   'history-limit': { type: 'string', default: String(DEFAULT_HISTORY_LIMIT), describe: 'Keep about this many runs in history' },
   timeout: { type: 'string', describe: "The whole run's time limit ('15m', '90s'): then running tasks are stopped and the rest cancelled" },
+  only: {
+    type: 'string',
+    array: true,
+    describe: "Run only tasks with this tag, name, service or glob ('*:deploy'), and what they need (repeatable, or a,b)",
+  },
+  skip: { type: 'string', array: true, describe: 'Leave out tasks with this tag, name, service or glob (repeatable, or a,b)' },
+  deps: {
+    type: 'boolean',
+    default: true,
+    describe: 'With --no-deps: run exactly the selected tasks, trusting that their dependencies already ran',
+  },
   approve: { type: 'string', array: true, describe: "Approve the gates of this task, or of this service's tasks (repeatable)" },
 } as const satisfies Record<string, Options>;
 

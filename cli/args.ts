@@ -34,3 +34,11 @@ export function duration(flag: string, text: string | undefined): number | undef
     throw new UsageError(`${flag} must be a duration such as '15m', '90s', '250ms', or a number of seconds (got '${text}')`);
   return ms;
 }
+
+/** A repeatable list flag, each value possibly a comma list: `--only a,b --only c` → [a, b, c]. */
+export function list(values: readonly string[] | undefined): string[] {
+  return (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
+}

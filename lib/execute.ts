@@ -15,9 +15,10 @@ import type { Plan } from './plan.js';
 import { createReportSink } from './report/collect.js';
 import { newRunId, type RunReport } from './run-report.js';
 import { type Approver, type ScheduleHandle, startSchedule } from './schedule.js';
+import type { Selection } from './select.js';
 
 /** Options shared by `run()` and `simulate()`. */
-export interface ExecuteOptions extends DurationRecords {
+export interface ExecuteOptions extends DurationRecords, Selection {
   /** Targets to run; default: the pipeline's default. */
   targets?: readonly string[];
   /** At most this many tasks at once. Default: the number of CPUs (as the CLI). */

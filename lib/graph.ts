@@ -67,22 +67,6 @@ export function cycleProblem(pipeline: ResolvedPipeline, graph: TaskGraph): Cycl
   return new CycleError(cycle, pipeline.source).at(locate(pipeline.byName.get(cycle[0]!)?.site));
 }
 
-/** The targets and everything they transitively need. */
-export function closure(pipeline: ResolvedPipeline, targets: readonly string[]): Set<string> {
-  const selected = new Set<string>(targets);
-  const queue = [...targets];
-  while (queue.length > 0) {
-    const name = queue.pop()!;
-    for (const dep of pipeline.byName.get(name)!.deps) {
-      if (!selected.has(dep)) {
-        selected.add(dep);
-        queue.push(dep);
-      }
-    }
-  }
-  return selected;
-}
-
 /** Topological generations: stage 0 needs nothing, stage k needs something from stage k-1. */
 export function stagesOf(graph: TaskGraph): string[][] {
   return topologicalGenerations(graph);

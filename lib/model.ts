@@ -78,6 +78,8 @@ export interface ServiceOptions {
   /** Environment variables for every task of the service. */
   env?: Readonly<Record<string, string | undefined>>;
   description?: string;
+  /** Tags for every task of the service (`--only`, `--skip`). */
+  tags?: readonly string[];
 }
 
 /** A task as declared, before names are resolved. */
@@ -89,7 +91,7 @@ export interface TaskDefinition {
   readonly site: CallSite | undefined;
 }
 
-const SERVICE_OPTION_NAMES = ['dir', 'after', 'env', 'description'] as const;
+const SERVICE_OPTION_NAMES = ['dir', 'after', 'env', 'description', 'tags'] as const;
 const PIPELINE_OPTION_NAMES = ['root', 'env', 'resources'] as const;
 const NAME_PATTERN = /^[A-Za-z0-9_.@/+-][A-Za-z0-9_.@/+:-]*$/;
 
@@ -172,6 +174,7 @@ export class Service<Name extends string = string> {
   readonly dir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly description: string | undefined;
+  readonly tags: readonly string[];
 
   constructor(
     readonly name: Name,
@@ -200,6 +203,13 @@ export class Service<Name extends string = string> {
     this.dir = dir;
     this.env = env;
     this.description = typeof options?.description === 'string' ? options.description : undefined;
+    const tags = (options as ServiceOptions | null)?.tags;
+    if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string' && tag !== ''))) {
+      this.#problems.push({ error: new InvalidTaskError(name, 'tags', tags, 'must be an array of tag names'), site });
+      this.tags = [];
+    } else {
+      this.tags = tags ? [...tags] : [];
+    }
   }
 
   #addAfter(services: readonly unknown[] | unknown, site: CallSite | undefined): void {

@@ -142,6 +142,8 @@ export const TASK_OPTIONS = {
   }),
   /** Counted resources (declared in `pipeline({ resources })`) the task holds one unit of while it runs. */
   uses: option<readonly string[]>([], readNames('resource')),
+  /** Labels to select tasks by: `--only fast`, `--skip slow`. */
+  tags: option<readonly string[]>([], readNames('tag')),
 } satisfies Record<string, OptionSpec<unknown, unknown>>;
 
 type InputOf<Spec> = Spec extends OptionSpec<infer Input, unknown> ? Input : never;

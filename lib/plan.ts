@@ -4,9 +4,10 @@
  */
 
 import { throwProblems, UsageError } from './errors.js';
-import { buildGraph, closure, cycleProblem, stagesOf, type TaskGraph } from './graph.js';
+import { buildGraph, cycleProblem, stagesOf, type TaskGraph } from './graph.js';
 import { isPipeline, type Pipeline } from './model.js';
 import { type ResolvedPipeline, type ResolvedTask, resolvePipeline, resolveTargets } from './resolve.js';
+import { type Selection, selectTasks } from './select.js';
 
 export interface PlanTask extends ResolvedTask {
   /** Index into `plan.tasks` (declaration order among the selected tasks). */
@@ -19,7 +20,7 @@ export interface PlanTask extends ResolvedTask {
   readonly args: readonly string[];
 }
 
-export interface PlanOptions {
+export interface PlanOptions extends Selection {
   /** Extra arguments for the tasks the targets name (not their dependencies): appended to their commands. */
   args?: readonly string[];
 }
@@ -34,6 +35,10 @@ export interface Plan {
   readonly tasks: readonly PlanTask[];
   readonly stages: readonly (readonly PlanTask[])[];
   readonly byName: ReadonlyMap<string, PlanTask>;
+  /** Tasks the targets need that `skip` took out. */
+  readonly skipped: readonly string[];
+  /** How the tasks were chosen beyond the targets. */
+  readonly selection: { readonly only: readonly string[]; readonly skip: readonly string[]; readonly noDeps: boolean };
 }
 
 // The whole pipeline's graph, kept from validation: a plan of every task reuses it rather than
@@ -55,8 +60,8 @@ export function validatePipeline(pipeline: Pipeline, root?: string): ResolvedPip
 }
 
 /** A plan from a pipeline (validated and planned for `targets`) or one already made. */
-export function toPlan(source: Pipeline | Plan, targets: readonly string[] = [], root?: string): Plan {
-  return isPipeline(source) ? createPlan(validatePipeline(source, root), targets) : source;
+export function toPlan(source: Pipeline | Plan, targets: readonly string[] = [], root?: string, options: PlanOptions = {}): Plan {
+  return isPipeline(source) ? createPlan(validatePipeline(source, root), targets, options) : source;
 }
 
 export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[] = [], options: PlanOptions = {}): Plan {
@@ -71,28 +76,32 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
     throw error;
   }
   const none: readonly string[] = [];
-  const selected = closure(pipeline, targetTasks);
+  const { selected, skipped } = selectTasks(pipeline, targetTasks, options);
   const chosen = pipeline.tasks.filter((task) => selected.has(task.name));
   const whole = chosen.length === pipeline.tasks.length ? validatedGraphs.get(pipeline) : undefined;
+  // With --no-deps or --skip, dependencies outside the selection are trusted to have run.
+  const within = (deps: readonly string[]) => (deps.every((dep) => selected.has(dep)) ? deps : deps.filter((dep) => selected.has(dep)));
   const stageNames = stagesOf(whole ?? buildGraph(chosen, selected));
   const stageOf = new Map<string, number>();
   for (const [stage, names] of stageNames.entries()) for (const name of names) stageOf.set(name, stage);
   const idOf = new Map(chosen.map((task, id) => [task.name, id]));
   const dependents: number[][] = chosen.map(() => []);
   const tasks: PlanTask[] = chosen.map((task, id) => {
-    const depIds = task.deps.map((dep) => idOf.get(dep)!);
+    const deps = within(task.deps);
+    const depIds = deps.map((dep) => idOf.get(dep)!);
     for (const dep of depIds) dependents[dep]!.push(id);
     // Spelled out rather than spread: one object shape for all tasks is faster at 100,000.
     return {
       name: task.name,
       index: task.index,
       service: task.service,
-      deps: task.deps,
+      deps,
       run: task.run,
       description: task.description,
       cwd: task.cwd,
       env: task.env,
       settings: task.settings,
+      tags: task.tags,
       site: task.site,
       id,
       stage: stageOf.get(task.name)!,
@@ -104,7 +113,16 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
   const byName = new Map(tasks.map((task) => [task.name, task]));
   const stages = stageNames.map((names) => names.map((name) => byName.get(name)!));
   const requested = targets.length > 0 ? [...targets] : [...pipeline.defaults];
-  return { pipeline, requested, targets: targetTasks, tasks, stages, byName };
+  return {
+    pipeline,
+    requested,
+    targets: targetTasks,
+    tasks,
+    stages,
+    byName,
+    skipped,
+    selection: { only: options.only ?? [], skip: options.skip ?? [], noDeps: options.noDeps ?? false },
+  };
 }
 
 /** For each task, the longest weighted path from its start to the end of the graph (itself included). */

@@ -26,6 +26,8 @@ export interface ResolvedTask {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Every option of the task, checked (see options.ts). */
   readonly settings: TaskSettings;
+  /** Its own tags and its service's. */
+  readonly tags: readonly string[];
   /** @internal Where the task was declared. */
   readonly site: CallSite | undefined;
 }
@@ -144,6 +146,7 @@ export function resolvePipeline(
       env:
         isEmpty(pipeline.env) && isEmpty(owner?.env) && isEmpty(settings.env) ? noEnv : { ...pipeline.env, ...owner?.env, ...settings.env },
       settings,
+      tags: owner && owner.tags.length > 0 ? [...new Set([...owner.tags, ...settings.tags])] : settings.tags,
       site: definition.site,
     };
   });

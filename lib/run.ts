@@ -60,7 +60,7 @@ export function checkDirectories(plan: Plan): void {
 
 export async function startRun(source: Pipeline | Plan, options: RunOptions = {}): Promise<RunHandle> {
   checkExecuteOptions(options);
-  const plan = toPlan(source, options.targets);
+  const plan = toPlan(source, options.targets, undefined, options);
   checkDirectories(plan);
   const executor =
     options.executor ?? (await LocalExecutor.create({ graceMs: options.graceMs, env: options.env, colorLevel: options.colorLevel }));

@@ -64,7 +64,7 @@ export function simulatedBehaviour(estimates: Estimates, exitCodes: Readonly<Rec
  */
 export function simulate(source: Pipeline | Plan, options: SimulateOptions = {}): RunReport {
   checkExecuteOptions(options);
-  const plan = toPlan(source, options.targets);
+  const plan = toPlan(source, options.targets, undefined, options);
   const estimates = estimate(plan, options);
   const clock = new VirtualClock();
   const executor = new SimulatedExecutor(clock, simulatedBehaviour(estimates, options.exitCodes));

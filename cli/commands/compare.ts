@@ -17,7 +17,7 @@ import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
 import { type Interrupts, listenForInterrupts } from '../signals.js';
 import { colorLevel, screenOn } from '../terminal.js';
-import { passThrough } from './run.js';
+import { passThrough, selectionOf } from './run.js';
 
 /** Running a deploy several times needs a yes: asked on a terminal, else --yes. */
 async function confirm(io: CliIo, what: string, runs: number): Promise<boolean> {
@@ -48,7 +48,7 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const defaultDuration = seconds('--default-duration', args.defaultDuration);
   const words = passThrough(args);
   const { resolved, history } = await loadProject(args, io);
-  const plan = createPlan(resolved, args.targets ?? [], { args: words });
+  const plan = createPlan(resolved, args.targets ?? [], selectionOf(args, words));
   // Notes for people go beside a table on stdout, and to stderr beside JSON or CSV (keeping those parseable).
   const notes = format === 'table' ? io.stdout : io.stderr;
   const note = (text: string) => notes.write(`${text}\n`);

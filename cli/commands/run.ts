@@ -4,7 +4,7 @@ import { UnknownTargetError, UsageError } from '../../lib/errors.js';
 import type { Sink } from '../../lib/events.js';
 import { checkExecuteOptions } from '../../lib/execute.js';
 import { checkOutputFile, writeFileAtomic } from '../../lib/outputs.js';
-import { createPlan } from '../../lib/plan.js';
+import { createPlan, type PlanOptions } from '../../lib/plan.js';
 import { renderDot, renderMermaid } from '../../lib/render/graph.js';
 import { renderDryRun, renderList } from '../../lib/render/plan.js';
 import { renderGantt } from '../../lib/report/gantt.js';
@@ -17,7 +17,7 @@ import { exitCodeOf, type RunReport } from '../../lib/run-report.js';
 import { closest } from '../../lib/suggest.js';
 import { COMMAND_NAMES, type RunArgs } from '../app.js';
 import { promptApprover } from '../approve.js';
-import { duration, seconds, wholeNumber } from '../args.js';
+import { duration, list, seconds, wholeNumber } from '../args.js';
 import { printFailure } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
@@ -25,9 +25,9 @@ import { listenForInterrupts } from '../signals.js';
 import { canRedraw, colorLevel, columnsOf, screenOn } from '../terminal.js';
 
 /** `stagerun comapre deploy` reads as targets: if the first one is close to a command, say so. */
-function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[], args: readonly string[]) {
+function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[], options: PlanOptions) {
   try {
-    return createPlan(resolved, targets, { args });
+    return createPlan(resolved, targets, options);
   } catch (error) {
     if (error instanceof UnknownTargetError && error.target === targets[0]) {
       const command = closest(error.target, COMMAND_NAMES);
@@ -35,6 +35,14 @@ function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[], arg
     }
     throw error;
   }
+}
+
+/** What to plan beyond the targets: the words after `--`, --only, --skip and --no-deps. */
+export function selectionOf(
+  args: { only?: string[] | undefined; skip?: string[] | undefined; deps: boolean },
+  words: readonly string[],
+): PlanOptions {
+  return { args: words, only: list(args.only), skip: list(args.skip), noDeps: !args.deps };
 }
 
 /** Words after `--` go to the tasks named before it; with none named, they would go nowhere (or to the wrong deploy). */
@@ -78,7 +86,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     print(renderList(resolved));
     return 0;
   }
-  const plan = planOrSuggestCommand(resolved, args.targets ?? [], words);
+  const plan = planOrSuggestCommand(resolved, args.targets ?? [], selectionOf(args, words));
   const slots = jobs ?? availableParallelism();
   if (graph !== undefined) {
     print(graph === 'dot' ? renderDot(plan) : renderMermaid(plan));

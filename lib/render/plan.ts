@@ -11,10 +11,20 @@ export function renderDryRun(plan: Plan, jobs: number, schedule: string): string
   const lines = [
     `dry run: ${plan.requested.join(' ')}: ${commands} task${commands === 1 ? '' : 's'} in ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}; would run -j${jobs} with schedule ${schedule}; nothing was run`,
   ];
+  const { only, skip, noDeps } = plan.selection;
+  if (only.length > 0)
+    lines.push(`selected with --only ${only.join(',')}${noDeps ? ' --no-deps (not their dependencies)' : ' (and what they need)'}`);
+  else if (noDeps) lines.push('selected with --no-deps: the targets only, not their dependencies');
+  if (skip.length > 0)
+    lines.push(`left out with --skip ${skip.join(',')}: ${plan.skipped.join(', ') || '(nothing)'}; what depends on them still runs`);
+  const resources = Object.entries(plan.pipeline.resources);
+  if (resources.length > 0) lines.push(`resources: ${resources.map(([name, count]) => `${name} (${count} at a time)`).join(', ')}`);
   plan.stages.forEach((stage, index) => {
     lines.push('', `stage ${stageLabel(index)}:`);
     for (const task of stage) {
-      lines.push(`  ${task.name}${task.description ? `  — ${task.description}` : ''}`);
+      lines.push(
+        `  ${task.name}${task.tags.length > 0 ? ` [${task.tags.join(', ')}]` : ''}${task.description ? `  — ${task.description}` : ''}`,
+      );
       lines.push(`      deps: ${task.deps.length > 0 ? task.deps.join(', ') : '(none)'}`);
       lines.push(`      run:  ${describeCommand(task.run, task.args)}`);
       const settings = describeSettings(task);
@@ -27,9 +37,15 @@ export function renderDryRun(plan: Plan, jobs: number, schedule: string): string
 
 /** Every task with its description and deps; services first grouped under their name. */
 export function renderList(pipeline: ResolvedPipeline): string[] {
-  const rows = [['task', 'deps', 'description']];
+  const tagged = pipeline.tasks.some((task) => task.tags.length > 0);
+  const rows = [['task', ...(tagged ? ['tags'] : []), 'deps', 'description']];
   for (const task of pipeline.tasks) {
-    rows.push([task.name, task.deps.join(', ') || '—', task.description ?? (task.run === undefined ? '(goal)' : '')]);
+    rows.push([
+      task.name,
+      ...(tagged ? [task.tags.join(', ') || '—'] : []),
+      task.deps.join(', ') || '—',
+      task.description ?? (task.run === undefined ? '(goal)' : ''),
+    ]);
   }
   const lines = table(rows);
   const defaults = pipeline.defaults.length > 0 ? pipeline.defaults.join(' ') : '(none)';

@@ -1,0 +1,58 @@
+// --only, --skip and --no-deps through the CLI: what runs, and what --dry-run and --list show.
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { runMain, tempProject } from '../helpers/cli.js';
+
+const deployfile = `import { pipeline } from 'stagerun';
+const p = pipeline();
+const api = p.service('api', { dir: '.', tags: ['backend'] });
+api.task('build', { run: 'touch built-api' });
+api.task('lint', { run: 'touch linted-api', tags: ['fast'] });
+api.task('e2e', { run: 'touch e2e-api', deps: ['build'], tags: ['slow'] });
+api.task('deploy', { run: 'touch deployed-api', deps: ['build', 'e2e'] });
+p.task('all', { deps: [api] });
+p.default('all');
+export default p;
+`;
+
+t.test('--only fast runs the fast checks only', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': deployfile });
+  const result = await runMain(['--only', 'fast', '--no-history'], { cwd: dir });
+  t.equal(result.code, 0, result.stderr);
+  t.ok(existsSync(path.join(dir, 'linted-api')));
+  t.notOk(existsSync(path.join(dir, 'built-api')));
+});
+
+t.test('--skip slow runs the rest; --dry-run says what was left out', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': deployfile });
+  const dry = await runMain(['api:deploy', '--skip', 'slow', '--dry-run'], { cwd: dir });
+  t.match(dry.stdout, /^left out with --skip slow: api:e2e; what depends on them still runs$/m);
+  t.match(dry.stdout, /api:deploy \[backend\]\n {6}deps: api:build\n/);
+  const result = await runMain(['api:deploy', '--skip', 'slow', '--no-history'], { cwd: dir });
+  t.equal(result.code, 0);
+  t.ok(existsSync(path.join(dir, 'deployed-api')));
+  t.notOk(existsSync(path.join(dir, 'e2e-api')));
+});
+
+t.test('--no-deps runs exactly the named task', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': deployfile });
+  const result = await runMain(['api:deploy', '--no-deps', '--no-history'], { cwd: dir });
+  t.equal(result.code, 0);
+  t.ok(existsSync(path.join(dir, 'deployed-api')));
+  t.notOk(existsSync(path.join(dir, 'built-api')), 'its dependencies were trusted to have run');
+});
+
+t.test('--list and --dry-run show tags; an unknown selector is an error', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': deployfile });
+  const list = await runMain(['--list'], { cwd: dir });
+  t.match(list.stdout, /^task +tags +deps +description$/m);
+  t.match(list.stdout, /^api:lint +backend, fast +— *$/m);
+  const dry = await runMain(['--only', 'fast,slow', '--dry-run'], { cwd: dir });
+  t.match(dry.stdout, /^selected with --only fast,slow \(and what they need\)$/m);
+  t.match(dry.stdout, /^ {2}api:e2e \[backend, slow\]$/m);
+  const bad = await runMain(['--only', 'fsat'], { cwd: dir });
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /^stagerun: --only fsat: no task has that tag or name, and no service that name \(did you mean 'fast'\?\)$/m);
+});
