@@ -85,6 +85,8 @@ export interface RunStartEvent {
   readonly expectedMs: Float64Array;
   /** The run's own time limit, if it has one. */
   readonly timeoutMs: number | null;
+  /** Things the person running it should know (a secret too short to mask). */
+  readonly warnings: readonly string[];
 }
 
 /** A task is ready, and waits for a person to approve it (it holds no slot meanwhile). */

@@ -15,6 +15,7 @@ import type { Plan } from './plan.js';
 import { createReportSink } from './report/collect.js';
 import { newRunId, type RunReport } from './run-report.js';
 import { type Approver, type ScheduleHandle, startSchedule } from './schedule.js';
+import { MIN_SECRET_LENGTH, maskEvent, masker, maskPlan, secretValues } from './secrets.js';
 import type { Selection } from './select.js';
 
 /** Options shared by `run()` and `simulate()`. */
@@ -35,6 +36,8 @@ export interface ExecuteOptions extends DurationRecords, Selection {
   approve?: Approvals;
   /** Answers the gates not approved ahead. `run()` without one: they end `needs-approval`; `simulate()` without one: they are approved. */
   approver?: Approver;
+  /** Base environment for tasks (default: process.env): where secret values are looked up, to be masked. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The options `run()` and `simulate()` share, checked the same way for both. */
@@ -76,6 +79,12 @@ export function execute(
   const estimates = options.estimates ?? estimate(plan, options);
   const collector = createReportSink();
   const startedAt = new Date().toISOString();
+  // Every event is masked before any sink sees it: secrets never reach the terminal, the report or history.
+  const secrets = secretValues(plan, options.env ?? process.env);
+  const mask = masker(secrets.values);
+  const view = maskPlan(plan, mask, secrets.values.length > 0);
+  const sinks = fanOut([collector.sink, ...(options.sinks ?? [])]);
+  const emit: Sink = view === plan ? sinks : (event) => sinks(maskEvent(event, view, mask));
   const handle = startSchedule(
     plan,
     {
@@ -90,10 +99,14 @@ export function execute(
       interrupted: options.interrupted,
       timeoutMs: options.timeoutMs,
       approver: approverFor(plan, options.approve, options.approver),
+      warnings: secrets.tooShort.map(
+        (name) =>
+          `the secret ${name} is shorter than ${MIN_SECRET_LENGTH} characters, so it is not masked (masking it would garble every line that contains it)`,
+      ),
     },
     executor,
     clock,
-    fanOut([collector.sink, ...(options.sinks ?? [])]),
+    emit,
   );
   return { handle, estimates, report: () => collector.report() };
 }

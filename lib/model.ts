@@ -11,6 +11,7 @@ import { DuplicateTaskError, InvalidTaskError, type StagerunError } from './erro
 import { type CallSite, captureSite, locate } from './location.js';
 import { OptionProblem, readEnv, readTaskOptions, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from './options.js';
 import { isPipelineBrand, isService, isTaskRef, PIPELINE, REF } from './refs.js';
+import { DEFAULT_SECRET_NAMES } from './secret-names.js';
 import { closest } from './suggest.js';
 
 export type { Duration } from './duration.js';
@@ -92,7 +93,7 @@ export interface TaskDefinition {
 }
 
 const SERVICE_OPTION_NAMES = ['dir', 'after', 'env', 'description', 'tags'] as const;
-const PIPELINE_OPTION_NAMES = ['root', 'env', 'resources'] as const;
+const PIPELINE_OPTION_NAMES = ['root', 'env', 'resources', 'secrets', 'secretNames'] as const;
 const NAME_PATTERN = /^[A-Za-z0-9_.@/+-][A-Za-z0-9_.@/+:-]*$/;
 
 /** A mistake found while declaring, kept with where it was made. */
@@ -274,6 +275,13 @@ export interface PipelineOptions {
    * `-j`. `{ 'prod-db': 1 }` makes every task that uses the production database run alone.
    */
   resources?: Readonly<Record<string, number>>;
+  /** Environment variables whose values are never shown, in any task's output or anything stagerun writes. */
+  secrets?: readonly string[];
+  /**
+   * Names (globs) of variables whose values are secret whatever the deployfile says.
+   * Default: `*_TOKEN`, `*_SECRET*`, `*PASSWORD*`, `*_KEY` (case-insensitive); `[]` turns it off.
+   */
+  secretNames?: readonly string[];
 }
 
 /** A set of tasks and services; the deployfile's default export. */
@@ -290,6 +298,8 @@ export class Pipeline {
   root: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly resources: Readonly<Record<string, number>>;
+  readonly secrets: readonly string[];
+  readonly secretNames: readonly string[];
 
   constructor(options: PipelineOptions = {}) {
     const site = captureSite(Pipeline);
@@ -329,6 +339,18 @@ export class Pipeline {
     this.root = options.root;
     this.env = env;
     this.resources = resources;
+    const names = (option: 'secrets' | 'secretNames', fallback: readonly string[]) => {
+      const value = options[option];
+      if (value === undefined) return fallback;
+      if (Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')) return [...value];
+      this.#problems.push({
+        error: new InvalidTaskError('pipeline', option, value, 'must be an array of environment variable names'),
+        site,
+      });
+      return fallback;
+    };
+    this.secrets = names('secrets', []);
+    this.secretNames = names('secretNames', DEFAULT_SECRET_NAMES);
   }
 
   /** Declares a task. Returns a handle to use in other tasks' `deps`. */

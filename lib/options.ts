@@ -144,6 +144,8 @@ export const TASK_OPTIONS = {
   uses: option<readonly string[]>([], readNames('resource')),
   /** Labels to select tasks by: `--only fast`, `--skip slow`. */
   tags: option<readonly string[]>([], readNames('tag')),
+  /** Environment variables whose values are never shown (besides the pipeline's `secrets` and names that look secret). */
+  secrets: option<readonly string[]>([], readNames('environment variable')),
 } satisfies Record<string, OptionSpec<unknown, unknown>>;
 
 type InputOf<Spec> = Spec extends OptionSpec<infer Input, unknown> ? Input : never;

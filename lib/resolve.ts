@@ -43,6 +43,9 @@ export interface ResolvedPipeline {
   readonly defaults: readonly string[];
   /** Counted resources and how many tasks may hold each at once. */
   readonly resources: Readonly<Record<string, number>>;
+  /** Environment variables whose values are secret, and globs of names that look secret. */
+  readonly secrets: readonly string[];
+  readonly secretNames: readonly string[];
 }
 
 /** Resolves what can be resolved, and returns every problem found on the way (each pointing at its declaration). */
@@ -153,7 +156,20 @@ export function resolvePipeline(
 
   const byName = new Map(tasks.map((task) => [task.name, task]));
   const defaults = pipeline.defaults.map((target) => (isTaskRef(target) || isService(target) ? target.name : target));
-  return { resolved: { source, root, tasks, byName, services, defaults, resources: pipeline.resources }, problems };
+  return {
+    resolved: {
+      source,
+      root,
+      tasks,
+      byName,
+      services,
+      defaults,
+      resources: pipeline.resources,
+      secrets: pipeline.secrets,
+      secretNames: pipeline.secretNames,
+    },
+    problems,
+  };
 }
 
 function unknownResource(task: TaskDefinition, resource: string, pipeline: Pipeline, source: string | undefined): StagerunError {

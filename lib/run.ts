@@ -20,8 +20,6 @@ export interface RunOptions extends ExecuteOptions {
   signal?: Signal;
   /** Grace period between the stop signal and SIGKILL, ms. Default 5000. */
   graceMs?: number;
-  /** Base environment for tasks. Default: process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
   /** Colour depth of the caller's own output (0–3): tasks then get FORCE_COLOR, see LocalExecutor. */
   colorLevel?: 0 | 1 | 2 | 3;
   /** Replace the local executor and the real clock (tests do). */

@@ -53,6 +53,8 @@ export interface ScheduleOptions {
   timeoutMs?: number;
   /** Answers approval gates. Without one, a gate ends its task `needs-approval`. */
   approver?: Approver;
+  /** Said at the start of the run (in `run-start`). */
+  warnings?: readonly string[];
 }
 
 export interface ScheduleHandle {
@@ -470,6 +472,7 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
     simulated: options.simulated,
     expectedMs: weights,
     timeoutMs: options.timeoutMs ?? null,
+    warnings: options.warnings ?? [],
   });
   if (options.interrupted) beginStopping('interrupt');
   for (const task of tasks) {

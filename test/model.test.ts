@@ -9,6 +9,7 @@ import {
   UnknownTargetError,
 } from '../lib/errors.js';
 import { describeCommand, pipeline, service } from '../lib/model.js';
+import { TASK_OPTION_NAMES } from '../lib/options.js';
 import { createPlan, validatePipeline } from '../lib/plan.js';
 
 const resolve = (p: ReturnType<typeof pipeline>) => validatePipeline(p, '/repo');
@@ -124,7 +125,7 @@ t.test('every mistake in one pass, each at its line', async (t) => {
   t.same(
     error.problems.map((problem) => problem.message.replace(/ \(got .*$/, '')),
     [
-      "task 'a': option 'dep' is not an option (did you mean 'deps'?); options are run, deps, after, description, cwd, env, timeout, retries, retryDelay, retryBackoff, okExitCodes, noChange, approval, uses, tags",
+      `task 'a': option 'dep' is not an option (did you mean 'deps'?); options are ${TASK_OPTION_NAMES.join(', ')}`,
       "task 'b' depends on 'nope', which is not a task or service",
       "task 'b' is declared twice; task names must be unique",
       "task 'c': retries must be a whole number of at least 0",

@@ -14,6 +14,7 @@ import { toTrace } from '../../lib/report/trace.js';
 import type { ResolvedPipeline } from '../../lib/resolve.js';
 import { startRun } from '../../lib/run.js';
 import { exitCodeOf, type RunReport } from '../../lib/run-report.js';
+import { shownPlan } from '../../lib/secrets.js';
 import { closest } from '../../lib/suggest.js';
 import { COMMAND_NAMES, type RunArgs } from '../app.js';
 import { promptApprover } from '../approve.js';
@@ -93,7 +94,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     return 0;
   }
   if (args.dryRun) {
-    print(renderDryRun(plan, slots, args.schedule));
+    print(renderDryRun(shownPlan(plan, io.env), slots, args.schedule));
     return 0;
   }
 

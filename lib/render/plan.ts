@@ -29,6 +29,9 @@ export function renderDryRun(plan: Plan, jobs: number, schedule: string): string
       lines.push(`      run:  ${describeCommand(task.run, task.args)}`);
       const settings = describeSettings(task);
       if (settings.length > 0) lines.push(`      with: ${settings.join('; ')}`);
+      const env = Object.entries(task.env);
+      if (env.length > 0)
+        lines.push(`      env:  ${env.map(([name, value]) => (value === undefined ? `-${name}` : `${name}=${value}`)).join(' ')}`);
       if (task.run !== undefined && typeof task.run !== 'function') lines.push(`      in:   ${task.cwd}`);
     }
   });

@@ -208,6 +208,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
           colours.set(task.id, (text) => c[colour](text));
         });
         for (const task of plan.tasks) if (!colours.has(task.id)) colours.set(task.id, (text) => text);
+        for (const warning of event.warnings) (screen.printError ?? screen.print)(c.yellow(`stagerun: warning: ${warning}`));
         if (quiet) break;
         screen.print(
           c.dim(

@@ -104,7 +104,7 @@ t.test('a bad option in the deployfile names task, option and value', async (t) 
     { 'deployfile.ts': `${header}p.task('a', { run: 'true', dep: ['b'] } as never);\nexport default p;\n` },
     [],
     [
-      /^stagerun: deployfile\.ts:3: task 'a': option 'dep' is not an option \(did you mean 'deps'\?\); options are run, deps, after, description, cwd, env, timeout, retries, retryDelay, retryBackoff, okExitCodes, noChange, approval, uses, tags \(got an array \["b"\]\)$/m,
+      /^stagerun: deployfile\.ts:3: task 'a': option 'dep' is not an option \(did you mean 'deps'\?\); options are run, deps, after, description, cwd, env, .* \(got an array \["b"\]\)$/m,
     ],
   );
 });
@@ -118,7 +118,7 @@ t.test('a declaration mistake in an imported file names that file and line', asy
     },
     [],
     [
-      /^stagerun: services\/api\.ts:3: task 'api:deploy': option 'timeot' is not an option \(did you mean 'timeout'\?\); options are run, deps, .*, tags \(got 5\)$/m,
+      /^stagerun: services\/api\.ts:3: task 'api:deploy': option 'timeot' is not an option \(did you mean 'timeout'\?\); options are run, deps, .* \(got 5\)$/m,
       /^ {2}3 \| api\.task\('deploy', \{ run: 'true', timeot: 5 \} as never\);$/m,
     ],
   );

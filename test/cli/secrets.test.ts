@@ -1,0 +1,84 @@
+// A secret printed every way a task can print it, and then looked for in everything
+// stagerun printed and every file it wrote: it must be nowhere.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { runMain, tempProject } from '../helpers/cli.js';
+
+const SECRET = 's3cr3t-Value-42';
+const TOKEN = 'tok-abcdef-123';
+
+/** Every file under `dir`, recursively. */
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (name === 'node_modules') return [];
+    return statSync(full).isDirectory() ? files(full) : [full];
+  });
+}
+
+const deployfile = `import { pipeline } from 'stagerun';
+const p = pipeline({ secrets: ['AWS_SECRET_ACCESS_KEY'], env: { REGION: 'eu-west-1' } });
+p.task('echo', { run: 'echo "key is $AWS_SECRET_ACCESS_KEY"; echo "token $DEPLOY_TOKEN"' });
+p.task('stderr', { run: 'echo "to stderr: $AWS_SECRET_ACCESS_KEY" >&2' });
+// Split across two writes, with a pause between: the value arrives in two chunks.
+p.task('split', { run: 'printf "half one: %s" "$(echo $AWS_SECRET_ACCESS_KEY | cut -c1-6)"; sleep 0.1; printf "%s\\\\n" "$(echo $AWS_SECRET_ACCESS_KEY | cut -c7-)"' });
+p.task('literal', { run: 'echo ${SECRET}', env: { EXTRA_PASSWORD: '${SECRET}' } });
+p.task('throws', { run: async ({ env }) => { throw new Error('could not log in with ' + env.AWS_SECRET_ACCESS_KEY); } });
+p.task('fails', { run: 'echo "retrying with $DEPLOY_TOKEN"; exit 3', deps: ['echo'] });
+p.task('all', { deps: ['echo', 'stderr', 'split', 'literal', 'throws', 'fails'] });
+p.default('all');
+export default p;
+`;
+
+t.test('a secret is masked in output, summary, failures, report, history, trace, charts and --dry-run', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': deployfile });
+  const env = { AWS_SECRET_ACCESS_KEY: SECRET, DEPLOY_TOKEN: TOKEN };
+  const printed: string[] = [];
+  const run = async (args: string[]) => {
+    const result = await runMain(args, { cwd: dir, env });
+    printed.push(result.stdout, result.stderr);
+    return result;
+  };
+  const result = await run(['-k', '-j4', '--report', 'report.json', '--profile', 'trace.json', '--gantt']);
+  t.equal(result.code, 1, 'the failing tasks failed');
+  t.match(result.stdout, /^echo +│ key is \*\*\*$/m, 'masked where it was printed');
+  t.match(result.stdout, /^echo +│ token \*\*\*$/m, 'a *_TOKEN variable is secret without being named');
+  t.match(result.stderr, /^stderr +│ to stderr: \*\*\*$/m);
+  t.match(result.stdout, /^split +│ half one: \*\*\*$/m, 'split across two chunks, still masked');
+  t.match(result.stdout, /^literal +│ \*\*\*$/m, 'a value written in the deployfile for a *_PASSWORD variable');
+  t.match(result.stdout, /could not log in with \*\*\*/);
+  for (const args of [
+    ['--dry-run'],
+    ['history'],
+    ['report', '--format', 'mermaid'],
+    ['report', '--format', 'gantt'],
+    ['report', '--format', 'trace'],
+    ['report', '--format', 'json'],
+    ['report', '--format', 'table'],
+  ]) {
+    await run(args);
+  }
+  t.match(printed.join(''), /env: {2}REGION=eu-west-1 EXTRA_PASSWORD=\*\*\*/, '--dry-run shows the environment, masked');
+  for (const secret of [SECRET, TOKEN, SECRET.slice(0, 6), SECRET.slice(6)]) {
+    t.notOk(
+      printed.some((text) => text.includes(secret)),
+      `nothing printed contains ${secret}`,
+    );
+    for (const file of files(dir)) {
+      if (file.endsWith('deployfile.ts')) continue;
+      t.notOk(readFileSync(file, 'utf8').includes(secret), `${path.relative(dir, file)} does not contain ${secret}`);
+    }
+  }
+});
+
+t.test('a secret shorter than 4 characters is not masked, with a warning', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';\nconst p = pipeline({ secrets: ['PIN'] });\np.task('a', { run: 'echo pin $PIN' });\nexport default p;\n`,
+  });
+  const result = await runMain(['a', '--no-history'], { cwd: dir, env: { PIN: '123' } });
+  t.equal(result.code, 0);
+  t.match(result.stderr, /^stagerun: warning: the secret PIN is shorter than 4 characters, so it is not masked/m);
+  t.match(result.stdout, /^a │ pin 123$/m);
+});
