@@ -8,6 +8,7 @@ import { UsageError } from '../lib/errors.js';
 import { DEFAULT_HISTORY_LIMIT } from '../lib/history.js';
 import { closest } from '../lib/suggest.js';
 import { compareCommand } from './commands/compare.js';
+import { hashCommand } from './commands/hash.js';
 import { historyCommand } from './commands/history.js';
 import { REPORT_FORMATS, reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -33,16 +34,15 @@ export const executionSpec = {
   timeout: { type: 'string', describe: "The whole run's time limit ('15m', '90s'): then running tasks are stopped and the rest cancelled" },
   only: {
     type: 'string',
-    array: true,
     describe: "Run only tasks with this tag, name, service or glob ('*:deploy'), and what they need (repeatable, or a,b)",
   },
-  skip: { type: 'string', array: true, describe: 'Leave out tasks with this tag, name, service or glob (repeatable, or a,b)' },
+  skip: { type: 'string', describe: 'Leave out tasks with this tag, name, service or glob (repeatable, or a,b)' },
   deps: {
     type: 'boolean',
     default: true,
     describe: 'With --no-deps: run exactly the selected tasks, trusting that their dependencies already ran',
   },
-  approve: { type: 'string', array: true, describe: "Approve the gates of this task, or of this service's tasks (repeatable)" },
+  approve: { type: 'string', describe: "Approve the gates of this task, or of this service's tasks (repeatable, or a,b)" },
 } as const satisfies Record<string, Options>;
 
 export const runSpec = {
@@ -57,7 +57,14 @@ export const runSpec = {
     describe:
       'dag: start each task as soon as its deps are done, longest remaining chain first; stages: run stage by stage, as a staged Makefile',
   },
-  'dry-run': { alias: 'n', type: 'boolean', default: false, describe: 'Print the stages, deps and commands; run nothing' },
+  'dry-run': {
+    alias: 'n',
+    type: 'boolean',
+    default: false,
+    describe: 'Print the stages, deps and commands, and which tasks would run and why; run nothing',
+  },
+  explain: { type: 'string', describe: 'Say why a task would run or is up to date, and what its key is made of; run nothing' },
+  force: { type: 'string', describe: 'Run tasks even if up to date: all (--force), or this task and what depends on it (--force NAME)' },
   list: { alias: 'l', type: 'boolean', default: false, describe: 'List tasks with their deps and descriptions' },
   graph: { type: 'string', describe: 'Print the graph as Graphviz DOT (default) or Mermaid (--graph mermaid)' },
   report: { type: 'string', describe: 'Write the run report (JSON) to FILE' },
@@ -106,8 +113,9 @@ export type RunArgs = Parsed<typeof runSpec> & { targets?: string[]; '--'?: stri
 export type CompareArgs = Parsed<typeof compareSpec> & { targets?: string[]; '--'?: string[] };
 export type HistoryArgs = Parsed<typeof historySpec> & { target?: string };
 export type ReportArgs = Parsed<typeof reportSpec>;
+export type HashArgs = Parsed<typeof deployfileSpec> & { task: string };
 
-const COMMAND_NAMES = ['run', 'compare', 'history', 'report'];
+const COMMAND_NAMES = ['run', 'compare', 'history', 'report', 'hash'];
 const targetsPositional = {
   type: 'string',
   array: true,
@@ -202,6 +210,14 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       (y: Argv) => y.options(reportSpec).example('$0 report --last --format mermaid >> summary.md', 'A Gantt chart for a pull request'),
       async (argv) => {
         exitCode = await reportCommand(argv as ReportArgs, io);
+      },
+    )
+    .command(
+      'hash <task>',
+      "Print the task's content key (from its inputs, command, env and dependencies): an image tag that changes only with the code",
+      (y: Argv) => y.positional('task', { type: 'string', demandOption: true, describe: 'The task' }).options(deployfileSpec),
+      async (argv) => {
+        exitCode = await hashCommand(argv as HashArgs, io);
       },
     )
     .example('$0 deploy -j3', 'Deploy with at most 3 tasks at once')

@@ -35,9 +35,13 @@ export function duration(flag: string, text: string | undefined): number | undef
   return ms;
 }
 
-/** A repeatable list flag, each value possibly a comma list: `--only a,b --only c` → [a, b, c]. */
-export function list(values: readonly string[] | undefined): string[] {
-  return (values ?? [])
+/**
+ * A repeatable flag, each value possibly a comma list: `--only a,b --only c` → [a, b, c].
+ * (One value per flag, so that `--only fast deploy` keeps `deploy` a target.)
+ */
+export function list(values: string | readonly string[] | undefined): string[] {
+  return ([] as string[])
+    .concat(values ?? [])
     .flatMap((value) => value.split(','))
     .map((value) => value.trim())
     .filter(Boolean);

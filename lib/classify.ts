@@ -5,6 +5,7 @@
 
 import type { Outcome } from './executor.js';
 import { formatDuration } from './format.js';
+import { unreachable } from './never.js';
 import type { PlanTask } from './plan.js';
 
 export type Verdict =
@@ -65,6 +66,8 @@ export function classify(task: PlanTask, facts: AttemptFacts): Verdict {
     case 'threw':
     case 'timed-out':
       break;
+    default:
+      unreachable(outcome);
   }
   const reason = describeOutcome(outcome, facts.durationMs);
   const status = outcome.kind === 'timed-out' ? 'timeout' : 'failed';

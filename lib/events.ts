@@ -13,6 +13,7 @@ export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['dag', 'stages'];
  * How a task ended. Every sink handles each of these (a switch over them is exhaustive):
  * - `ok`: succeeded (exit 0, a function that returned, or a goal whose deps succeeded)
  * - `no-change`: succeeded with nothing to do (an `okExitCodes` code other than 0, or output matching `noChange`)
+ * - `up-to-date`: not run: its inputs, command, env and dependencies are those of its last successful run
  * - `failed`: non-zero exit, killed by a signal, could not start, or threw; after any retries
  * - `timeout`: its last attempt reached its time limit (or the run's)
  * - `needs-approval`: its approval gate was not answered yes (no terminal to ask on, or declined)
@@ -20,10 +21,20 @@ export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['dag', 'stages'];
  * - `cancelled`: not started because the run stopped (a failure without -k, Ctrl-C, the run's time limit)
  * - `interrupted`: was running (or waiting to retry) when the run was interrupted
  */
-export type TaskStatus = 'ok' | 'no-change' | 'failed' | 'timeout' | 'needs-approval' | 'skipped' | 'cancelled' | 'interrupted';
+export type TaskStatus =
+  | 'ok'
+  | 'no-change'
+  | 'up-to-date'
+  | 'failed'
+  | 'timeout'
+  | 'needs-approval'
+  | 'skipped'
+  | 'cancelled'
+  | 'interrupted';
 export const TASK_STATUSES: readonly TaskStatus[] = [
   'ok',
   'no-change',
+  'up-to-date',
   'failed',
   'timeout',
   'interrupted',
@@ -37,6 +48,7 @@ export function succeeded(status: TaskStatus): boolean {
   switch (status) {
     case 'ok':
     case 'no-change':
+    case 'up-to-date':
       return true;
     case 'failed':
     case 'timeout':

@@ -109,7 +109,7 @@ export function copyEnv(base: Environment): Record<string, string> {
   return env;
 }
 
-export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask, attempt = 1): Record<string, string> {
+export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask, attempt = 1, hash?: string): Record<string, string> {
   const env: Record<string, string> = { ...base };
   for (const [key, value] of Object.entries(task.env)) {
     if (value === undefined) delete env[key];
@@ -117,6 +117,7 @@ export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask, 
   }
   env.STAGERUN_TASK = task.name;
   env.STAGERUN_ATTEMPT = String(attempt);
+  if (hash !== undefined) env.STAGERUN_HASH = hash;
   return env;
 }
 
@@ -171,11 +172,11 @@ export class LocalExecutor implements Executor {
     await Promise.all([...this.#lingering.values()].map((end) => end()));
   }
 
-  #startProcess({ task, number }: Attempt, run: string | readonly string[], io: TaskIO): RunningTask {
+  #startProcess({ task, number, hash }: Attempt, run: string | readonly string[], io: TaskIO): RunningTask {
     installExitHook();
     const common = {
       cwd: task.cwd,
-      env: taskEnv(this.#env, task, number),
+      env: taskEnv(this.#env, task, number, hash),
       extendEnv: false,
       detached: true,
       reject: false,
@@ -266,15 +267,16 @@ export class LocalExecutor implements Executor {
     };
   }
 
-  #startFunction({ task, number }: Attempt, fn: TaskFunction, io: TaskIO): RunningTask {
+  #startFunction({ task, number, hash }: Attempt, fn: TaskFunction, io: TaskIO): RunningTask {
     const controller = new AbortController();
     const context: TaskContext = {
       name: task.name,
       cwd: task.cwd,
-      env: taskEnv(this.#env, task, number),
+      env: taskEnv(this.#env, task, number, hash),
       signal: controller.signal,
       args: task.args,
       attempt: number,
+      hash,
       log: (...parts) => {
         for (const line of format(...parts).split('\n')) io.output('stdout', line);
       },

@@ -11,6 +11,7 @@ import { InvalidOptionError } from './errors.js';
 import { type DurationRecords, type Estimates, estimate } from './estimate.js';
 import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from './events.js';
 import type { Executor } from './executor.js';
+import type { Freshness } from './freshness.js';
 import type { Plan } from './plan.js';
 import { createReportSink } from './report/collect.js';
 import { newRunId, type RunReport } from './run-report.js';
@@ -38,6 +39,8 @@ export interface ExecuteOptions extends DurationRecords, Selection {
   approver?: Approver;
   /** Base environment for tasks (default: process.env): where secret values are looked up, to be masked. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Content keys and which tasks are up to date (`checkFreshness()`): those are not run. */
+  freshness?: Freshness;
 }
 
 /** The options `run()` and `simulate()` share, checked the same way for both. */
@@ -99,6 +102,8 @@ export function execute(
       interrupted: options.interrupted,
       timeoutMs: options.timeoutMs,
       approver: approverFor(plan, options.approve, options.approver),
+      upToDate: upToDateIds(plan, options.freshness),
+      hashes: options.freshness ? plan.tasks.map((task) => options.freshness!.keys.get(task.name)?.key) : undefined,
       warnings: secrets.tooShort.map(
         (name) =>
           `the secret ${name} is shorter than ${MIN_SECRET_LENGTH} characters, so it is not masked (masking it would garble every line that contains it)`,
@@ -109,4 +114,15 @@ export function execute(
     emit,
   );
   return { handle, estimates, report: () => collector.report() };
+}
+
+/** Up-to-date tasks by id, with the reason they are. */
+function upToDateIds(plan: Plan, freshness: Freshness | undefined): Map<number, string> | undefined {
+  if (!freshness) return undefined;
+  const ids = new Map<number, string>();
+  for (const task of plan.tasks) {
+    const verdict = freshness.verdicts.get(task.name);
+    if (verdict?.upToDate) ids.set(task.id, verdict.reasons[0] ?? 'up to date');
+  }
+  return ids;
 }

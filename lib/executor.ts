@@ -48,6 +48,8 @@ export interface Attempt {
   readonly task: PlanTask;
   /** 1 for the first attempt, 2 and up for retries. */
   readonly number: number;
+  /** The task's content key, when keys were computed (`STAGERUN_HASH`). */
+  readonly hash?: string | undefined;
 }
 
 /**

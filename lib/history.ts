@@ -13,10 +13,11 @@
  * empty one with a warning, and a run reads only as much of it as it needs: the recent
  * runs of the tasks it plans, read from the end of the file.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { HistoryError } from './errors.js';
 import type { RunEvent, Sink } from './events.js';
+import { withLock } from './lock.js';
 import { createReportSink } from './report/collect.js';
 import { type RunReport, readReport } from './run-report.js';
 import { ensureStateDir, stateDirOf } from './state.js';
@@ -25,8 +26,6 @@ import { DurationSamples } from './stats.js';
 export const DEFAULT_HISTORY_LIMIT = 200;
 /** How far back a run looks for those samples, in runs (a task that never succeeds must not make it read everything). */
 const DURATION_LOOKBACK_RUNS = 50;
-const LOCK_WAIT_MS = 5000;
-const STALE_LOCK_MS = 30_000;
 
 export interface HistoryWarning {
   file: string;
@@ -175,57 +174,6 @@ export function isOwnRun(run: RunReport, deployfile?: string): boolean {
   if (run.simulated) return false;
   if (!deployfile || !run.deployfile) return true;
   return path.basename(run.deployfile) === path.basename(deployfile);
-}
-
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** A lock held by a dead process, or held for far too long, may be taken over. */
-function lockIsStale(lock: string): boolean {
-  try {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) return true;
-    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
-  } catch {
-    return true; // it vanished, or is unreadable garbage: try again
-  }
-}
-
-/** Runs `body` holding `<file>.lock`; runs it anyway (without trimming rights) if the lock cannot be had. */
-function withLock<T>(file: string, body: (locked: boolean) => T): T {
-  const lock = `${file}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return body(false);
-      if (lockIsStale(lock)) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) return body(false);
-      sleep(10 + Math.random() * 20);
-    }
-  }
-  try {
-    return body(true);
-  } finally {
-    rmSync(lock, { force: true });
-  }
 }
 
 function endsWithNewline(fd: number): boolean {

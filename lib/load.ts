@@ -28,6 +28,7 @@ import {
   type SourceLocation,
   sourceLines,
 } from './errors.js';
+import { processAlive } from './lock.js';
 import { isPipeline, type Pipeline } from './model.js';
 import { ensureStateDir, stateDirOf } from './state.js';
 
@@ -151,15 +152,6 @@ function metaHeader(file: string): string {
 }
 
 const BUNDLE_NAME = /^deployfile-(\d+)-[0-9a-f]+\.mjs$/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Bundles left by a load that was killed before it could remove its own. */
 function removeStaleBundles(dir: string): void {

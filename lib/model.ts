@@ -49,6 +49,8 @@ export interface TaskContext {
   readonly args: readonly string[];
   /** Which attempt this is: 1, then 2 and up on retries. */
   readonly attempt: number;
+  /** The task's content key (16 hex digits) when the pipeline uses `inputs`: an image tag that changes only with the code. */
+  readonly hash: string | undefined;
 }
 
 export type TaskFunction = (context: TaskContext) => unknown;

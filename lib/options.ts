@@ -142,6 +142,16 @@ export const TASK_OPTIONS = {
   }),
   /** Counted resources (declared in `pipeline({ resources })`) the task holds one unit of while it runs. */
   uses: option<readonly string[]>([], readNames('resource')),
+  /**
+   * Files the task's result depends on: globs relative to its directory (`'src/**'`,
+   * `'!**\/*.md'` excludes). With inputs, a task whose files, command, env and dependencies
+   * are those of its last successful run is up to date and is not run again.
+   */
+  inputs: option<readonly string[]>([], readNames('glob')),
+  /** Environment variables whose values belong in the task's key, besides those of its `env`. */
+  inputsEnv: option<readonly string[]>([], readNames('environment variable')),
+  /** Leave out of `inputs` what `.gitignore` files ignore. Default true. */
+  respectGitignore: option<boolean>(true, (value) => (typeof value === 'boolean' ? value : new OptionProblem('must be true or false'))),
   /** Labels to select tasks by: `--only fast`, `--skip slow`. */
   tags: option<readonly string[]>([], readNames('tag')),
   /** Environment variables whose values are never shown (besides the pipeline's `secrets` and names that look secret). */

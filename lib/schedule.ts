@@ -55,6 +55,10 @@ export interface ScheduleOptions {
   approver?: Approver;
   /** Said at the start of the run (in `run-start`). */
   warnings?: readonly string[];
+  /** Tasks that are up to date (by id), with why: they settle `up-to-date` when their deps are done, without running. */
+  upToDate?: ReadonlyMap<number, string>;
+  /** Each task's content key (by id), handed to the executor (`STAGERUN_HASH`). */
+  hashes?: readonly (string | undefined)[];
 }
 
 export interface ScheduleHandle {
@@ -74,6 +78,7 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
   const states = new TaskStates(count);
   const admission = new Admission({ jobs, policy: options.policy, resources: options.resources });
   const approver = options.approver ?? NO_APPROVER;
+  const upToDate = options.upToDate ?? new Map<number, string>();
   const before = (a: number, b: number) => priority[a]! > priority[b]! || (priority[a] === priority[b] && a < b);
   const ready = new Heap<number>(before);
   /** Ready tasks held back by a resource or the stage barrier, by what they wait for. */
@@ -162,7 +167,8 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
   /** Deps done: a goal settles at once, a gated task asks first, any other joins the ready heap. */
   const becomeReady = (id: number) => {
     const task = tasks[id]!;
-    if (task.run === undefined) {
+    // Goals and up-to-date tasks settle at once, without a slot; queued, not recursed into, for long chains.
+    if (task.run === undefined || upToDate.has(id)) {
       states.move(id, State.Ready);
       instant.push(id);
       return;
@@ -304,7 +310,7 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
     // Registered before start() so that an executor ending the task synchronously is handled.
     running.set(id, { stop: () => {} });
     try {
-      const handle = executor.start({ task, number }, io);
+      const handle = executor.start({ task, number, hash: options.hashes?.[id] }, io);
       if (open) running.set(id, handle);
       if (open && (stopCause === 'interrupt' || stopCause === 'timeout'))
         stopAttempt(id, stopCause === 'interrupt' ? { kind: 'aborted' } : runLimit(), forceStop);
@@ -434,12 +440,17 @@ export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Ex
           continue;
         }
         if (!stopCause && instant.length > 0) {
-          const goal = instant.pop()!;
-          states.move(goal, State.Running);
-          firstStart[goal] = now();
-          emit({ type: 'task-start', at: firstStart[goal]!, task: tasks[goal]!, slot: null, attempt: 1 });
-          settle(goal, 'ok', null);
-          release(goal);
+          const id = instant.pop()!;
+          const reason = upToDate.get(id);
+          if (reason !== undefined) {
+            settle(id, 'up-to-date', reason);
+          } else {
+            states.move(id, State.Running);
+            firstStart[id] = now();
+            emit({ type: 'task-start', at: firstStart[id]!, task: tasks[id]!, slot: null, attempt: 1 });
+            settle(id, 'ok', null);
+          }
+          release(id);
           continue;
         }
         if (advanceStage()) continue;

@@ -12,7 +12,7 @@ import { createTerminalReporter } from '../../lib/report/terminal.js';
 import { startRun } from '../../lib/run.js';
 import { exitCodeOf } from '../../lib/run-report.js';
 import type { CompareArgs } from '../app.js';
-import { duration, seconds, wholeNumber } from '../args.js';
+import { duration, list, seconds, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
 import { type Interrupts, listenForInterrupts } from '../signals.js';
@@ -121,7 +121,7 @@ async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: numb
     signal: context.interrupts.signal,
     clock: io.clock,
     timeoutMs: context.timeoutMs,
-    approve: args.approve,
+    approve: list(args.approve),
   });
   context.interrupts.attach(handle);
   const report = await handle.report;

@@ -3,8 +3,10 @@ import { availableParallelism } from 'node:os';
 import { UnknownTargetError, UsageError } from '../../lib/errors.js';
 import type { Sink } from '../../lib/events.js';
 import { checkExecuteOptions } from '../../lib/execute.js';
+import { checkFreshness, explainTask, type Freshness, usesInputs } from '../../lib/freshness.js';
+import { keyRecorder, keysFile, readKeys } from '../../lib/key-store.js';
 import { checkOutputFile, writeFileAtomic } from '../../lib/outputs.js';
-import { createPlan, type PlanOptions } from '../../lib/plan.js';
+import { createPlan, type Plan, type PlanOptions } from '../../lib/plan.js';
 import { renderDot, renderMermaid } from '../../lib/render/graph.js';
 import { renderDryRun, renderList } from '../../lib/render/plan.js';
 import { renderGantt } from '../../lib/report/gantt.js';
@@ -19,7 +21,7 @@ import { closest } from '../../lib/suggest.js';
 import { COMMAND_NAMES, type RunArgs } from '../app.js';
 import { promptApprover } from '../approve.js';
 import { duration, list, seconds, wholeNumber } from '../args.js';
-import { printFailure } from '../fail.js';
+import { printFailure, warn } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
 import { listenForInterrupts } from '../signals.js';
@@ -40,7 +42,7 @@ function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[], opt
 
 /** What to plan beyond the targets: the words after `--`, --only, --skip and --no-deps. */
 export function selectionOf(
-  args: { only?: string[] | undefined; skip?: string[] | undefined; deps: boolean },
+  args: { only?: string | undefined; skip?: string | undefined; deps: boolean },
   words: readonly string[],
 ): PlanOptions {
   return { args: words, only: list(args.only), skip: list(args.skip), noDeps: !args.deps };
@@ -81,7 +83,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const words = passThrough(args);
   checkOutputFile('--report', args.report, io.cwd);
   checkOutputFile('--profile', args.profile, io.cwd);
-  const { resolved, history } = await loadProject(args, io);
+  const { file, resolved, history } = await loadProject(args, io);
   const print = (lines: string | string[]) => io.stdout.write(`${Array.isArray(lines) ? lines.join('\n') : lines}\n`);
   if (args.list) {
     print(renderList(resolved));
@@ -93,8 +95,14 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     print(graph === 'dot' ? renderDot(plan) : renderMermaid(plan));
     return 0;
   }
+  const freshness = await freshnessOf(plan, file, args, io);
+  if (args.explain !== undefined) {
+    if (!freshness) throw new UsageError(`--explain ${args.explain}: no task of this run declares inputs, so every task runs every time`);
+    print(explainTask(plan, freshness, args.explain));
+    return 0;
+  }
   if (args.dryRun) {
-    print(renderDryRun(shownPlan(plan, io.env), slots, args.schedule));
+    print(renderDryRun(shownPlan(plan, io.env), slots, args.schedule, freshness?.verdicts));
     return 0;
   }
 
@@ -107,6 +115,8 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     sinks.push(createProgress({ screen, durations, width: () => columnsOf(io.stdout), now: () => io.clock.now() }));
   sinks.push(createTerminalReporter({ screen, colorLevel: level, output: args.output as OutputMode, summary: args.summary }));
   if (args.history) sinks.push(history.recorder(historyLimit));
+  if (freshness)
+    sinks.push(keyRecorder(keysFile(file), freshness.keys, (error) => warn(io, `the tasks' keys were not recorded: ${error.message}`)));
 
   const handle = await startRun(plan, {
     jobs: slots,
@@ -121,8 +131,9 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     signal: interrupts.signal,
     clock: io.clock,
     timeoutMs,
-    approve: args.yes ? true : args.approve,
+    approve: args.yes ? true : list(args.approve),
     approver: promptApprover(screen),
+    freshness,
   });
   interrupts.attach(handle);
   const report = await handle.report;
@@ -148,4 +159,19 @@ function writeOutputs(report: RunReport, args: RunArgs, io: CliIo): number {
     }
   }
   return code;
+}
+
+/** Content keys, when any planned task declares inputs: which tasks are up to date, and why. */
+export async function freshnessOf(
+  plan: Plan,
+  deployfile: string,
+  args: { force?: string | undefined },
+  io: CliIo,
+): Promise<Freshness | undefined> {
+  if (!usesInputs(plan)) return undefined;
+  // A bare --force is everything; --force NAME (repeatable) those tasks and what depends on them.
+  const named = list(args.force);
+  const force = args.force === undefined ? undefined : named.length === 0 ? true : named;
+  const recorded = readKeys(keysFile(deployfile), (reason) => warn(io, reason));
+  return checkFreshness(plan, { env: io.env, recorded, force, now: Date.now() });
 }

@@ -1,15 +1,17 @@
 /** Text views of a plan that run nothing: `--dry-run` and `--list`. */
 
 import { formatDuration, stageLabel, table } from '../format.js';
+import type { Verdict } from '../freshness.js';
 import { describeCommand } from '../model.js';
 import type { Plan, PlanTask } from '../plan.js';
 import type { ResolvedPipeline } from '../resolve.js';
 
-/** The stages, and for each task its deps and command. */
-export function renderDryRun(plan: Plan, jobs: number, schedule: string): string[] {
+/** The stages, and for each task its deps and command, and (when tasks declare inputs) whether it would run, and why. */
+export function renderDryRun(plan: Plan, jobs: number, schedule: string, verdicts?: ReadonlyMap<string, Verdict>): string[] {
   const commands = plan.tasks.filter((task) => task.run !== undefined).length;
+  const fresh = verdicts ? plan.tasks.filter((task) => task.run !== undefined && verdicts.get(task.name)?.upToDate).length : 0;
   const lines = [
-    `dry run: ${plan.requested.join(' ')}: ${commands} task${commands === 1 ? '' : 's'} in ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}; would run -j${jobs} with schedule ${schedule}; nothing was run`,
+    `dry run: ${plan.requested.join(' ')}: ${commands} task${commands === 1 ? '' : 's'} in ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}${verdicts ? ` (${commands - fresh} would run, ${fresh} up to date)` : ''}; would run -j${jobs} with schedule ${schedule}; nothing was run`,
   ];
   const { only, skip, noDeps } = plan.selection;
   if (only.length > 0)
@@ -29,6 +31,13 @@ export function renderDryRun(plan: Plan, jobs: number, schedule: string): string
       lines.push(`      run:  ${describeCommand(task.run, task.args)}`);
       const settings = describeSettings(task);
       if (settings.length > 0) lines.push(`      with: ${settings.join('; ')}`);
+      const verdict = task.run === undefined ? undefined : verdicts?.get(task.name);
+      if (verdict) {
+        const [first, ...rest] = verdict.reasons;
+        const label = verdict.upToDate ? 'up to date:' : 'would run:';
+        lines.push(`      ${label} ${first}`);
+        for (const reason of rest) lines.push(`      ${' '.repeat(label.length)} ${reason}`);
+      }
       const env = Object.entries(task.env);
       if (env.length > 0)
         lines.push(`      env:  ${env.map(([name, value]) => (value === undefined ? `-${name}` : `${name}=${value}`)).join(' ')}`);

@@ -1,5 +1,6 @@
 /** The sink that builds the run report (run-report.ts) from the event stream. */
 import type { RunEvent, Sink } from '../events.js';
+import { unreachable } from '../never.js';
 import { REPORT_SCHEMA_VERSION, type RunReport, type TaskReport } from '../run-report.js';
 import { observedCriticalPath } from './critical-path.js';
 
@@ -101,6 +102,8 @@ export function createReportSink(): ReportSink {
       case 'task-retry':
       case 'run-stopping':
         break;
+      default:
+        unreachable(event);
     }
   };
   return {

@@ -85,6 +85,7 @@ function paint(status: TaskStatus, onPath: boolean, c: ChalkInstance): string {
       return c.red('▚');
     case 'interrupted':
       return c.yellow('▓');
+    case 'up-to-date':
     case 'needs-approval':
     case 'skipped':
     case 'cancelled':
@@ -101,6 +102,7 @@ function suffix(task: TaskReport & { startMs: number; endMs: number }, c: ChalkI
       return `${c.dim(took)}${retries}`;
     case 'no-change':
       return `${c.dim(took)} ${statusMark(task.status, c)} no change${retries}`;
+    case 'up-to-date':
     case 'failed':
     case 'timeout':
     case 'interrupted':

@@ -41,6 +41,7 @@ function tag(status: TaskStatus, onPath: boolean): string {
     case 'ok':
     case 'no-change':
       return onPath ? 'crit' : 'done';
+    case 'up-to-date':
     case 'failed':
     case 'timeout':
     case 'interrupted':
@@ -63,6 +64,7 @@ function statusLabel(status: TaskStatus): string {
       return ' ⧖ timeout';
     case 'interrupted':
       return ' ■ interrupted';
+    case 'up-to-date':
     case 'needs-approval':
     case 'skipped':
     case 'cancelled':

@@ -6,6 +6,7 @@
  */
 import type { RunEvent, RunStartEvent, Sink } from '../events.js';
 import { formatDuration } from '../format.js';
+import { unreachable } from '../never.js';
 import { remainingPath } from '../plan.js';
 import type { Screen } from './terminal.js';
 
@@ -103,6 +104,8 @@ export function createProgress(options: ProgressOptions): Sink {
       case 'task-output':
       case 'run-stopping':
         return;
+      default:
+        unreachable(event);
     }
     draw();
   };

@@ -11,6 +11,8 @@ export function statusMark(status: TaskStatus, c: ChalkInstance): string {
       return c.green('✓');
     case 'no-change':
       return c.green('○');
+    case 'up-to-date':
+      return c.dim('≡');
     case 'failed':
       return c.red('✗');
     case 'timeout':

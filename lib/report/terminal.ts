@@ -10,6 +10,7 @@ import { TASK_STATUSES } from '../events.js';
 import { formatDuration } from '../format.js';
 import { entry } from '../maps.js';
 import { describeCommand, type OutputStream } from '../model.js';
+import { unreachable } from '../never.js';
 import type { PlanTask } from '../plan.js';
 import type { RunReport, TaskReport } from '../run-report.js';
 import { createReportSink } from './collect.js';
@@ -56,6 +57,8 @@ function endLine(event: TaskEndEvent, c: ChalkInstance): string | undefined {
       return `${mark} ok${took}${retried ? c.yellow(` (flaky${retried})`) : ''}`;
     case 'no-change':
       return `${mark} no change${event.reason ? c.dim(`: ${event.reason}`) : ''}${took}`;
+    case 'up-to-date':
+      return `${mark} ${c.dim(`up to date${event.reason ? `: ${event.reason}` : ''}`)}`;
     case 'failed':
       return `${mark} ${c.red(`failed: ${failureText(event)}`)}${took}`;
     case 'timeout':
@@ -68,6 +71,8 @@ function endLine(event: TaskEndEvent, c: ChalkInstance): string | undefined {
       return `${mark} ${c.dim(`skipped: ${event.reason}`)}`;
     case 'cancelled':
       return undefined;
+    default:
+      return unreachable(event.status);
   }
 }
 
@@ -99,9 +104,12 @@ function problemHeading(task: TaskReport, c: ChalkInstance): string | undefined 
       return c.yellow(`was not approved: ${task.reason ?? ''}`);
     case 'ok':
     case 'no-change':
+    case 'up-to-date':
     case 'skipped':
     case 'cancelled':
       return undefined;
+    default:
+      return unreachable(task.status);
   }
 }
 
@@ -269,12 +277,16 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
               c.yellow(`stagerun: the run's time limit was reached; stopping ${count}${event.running.length > 0 ? ` (${names})` : ''}`),
             );
             break;
+          default:
+            unreachable(event.cause);
         }
         break;
       }
       case 'run-end':
         finalSummary(collector.report());
         break;
+      default:
+        unreachable(event);
     }
   };
 }

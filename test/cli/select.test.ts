@@ -56,3 +56,12 @@ t.test('--list and --dry-run show tags; an unknown selector is an error', async 
   t.equal(bad.code, 2);
   t.match(bad.stderr, /^stagerun: --only fsat: no task has that tag or name, and no service that name \(did you mean 'fast'\?\)$/m);
 });
+
+t.test('a flag takes one value: the words after it stay targets', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': deployfile });
+  const dry = await runMain(['--skip', 'slow', 'api:deploy', '--dry-run'], { cwd: dir });
+  t.equal(dry.code, 0, dry.stderr);
+  t.match(dry.stdout, /^dry run: api:deploy: 2 tasks/m, 'api:deploy is the target, not a second --skip value');
+  const repeated = await runMain(['--only', 'fast', '--only', 'slow', '--dry-run'], { cwd: dir });
+  t.match(repeated.stdout, /^selected with --only fast,slow/m, 'repeated flags add up');
+});

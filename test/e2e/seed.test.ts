@@ -32,6 +32,6 @@ t.test('seed services, dag -j2: six deploys, D after A and B, the 3-task chain s
     moments.every((moment) => deploys.filter((task) => task.startMs! <= moment && moment < task.endMs!).length <= 2),
     'never more than 2 at once',
   );
-  t.match(result.stdout, /^service_a:deploy │ deploying service A from service_a$/m);
+  t.match(result.stdout, /^service_a:deploy │ deploying service A from service_a \(image tag [0-9a-f]{16}\)$/m);
   t.match(result.stdout, /✓ deploy \(-j2, dag\): 6 ok; makespan/);
 });

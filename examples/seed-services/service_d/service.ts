@@ -2,4 +2,4 @@
 import { service } from 'stagerun';
 
 export const serviceD = service('service_d', { description: 'API gateway' });
-serviceD.task('deploy', { run: 'sh deploy.sh', description: 'Deploy D' });
+serviceD.task('deploy', { run: 'sh deploy.sh', description: 'Deploy D', inputs: ['**'] });
