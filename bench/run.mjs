@@ -13,6 +13,7 @@ import { bounds, createPlan, pipeline, validatePipeline } from '../dist/engine.j
 import { chain, chainBehindFillers, edgeCount, independent, large, randomLayered, seed, unevenFanIn } from './lib/dags.mjs';
 import { project } from './lib/emit.mjs';
 import { compareCandidates } from './lib/harness.mjs';
+import { keysInProcess, writeHashingProject } from './lib/hashing.mjs';
 import { writeLargeHistory } from './lib/history.mjs';
 import { bestSchedule } from './lib/optimum.mjs';
 import { renderResults } from './lib/report.mjs';
@@ -22,7 +23,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy' },
+    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy,hashing' },
     'scale-tasks': { type: 'string', default: '100000' },
   },
 });
@@ -98,6 +99,7 @@ const results = {
   scale: [],
   history: [],
   accuracy: [],
+  hashing: [],
 };
 
 if (only.has('scheduling')) {
@@ -237,11 +239,36 @@ if (only.has('accuracy')) {
   }
 }
 
+if (only.has('hashing')) {
+  // Hashing 10,000 files of 10 KB: stagerun's keys (stat fast path, then reads through
+  // p-queue) against git hash-object and the seed's find | sha256sum script.
+  results.runs.hashing = runs(5);
+  const dir = mkdtempSync(path.join(root, 'hashing-'));
+  log('writing 10,000 files of 10 KB…');
+  const list = writeHashingProject(dir, 10_000, 10 * 1024);
+  spawnSync(tools.node, [cli, 't', '--no-history', '--no-summary'], { cwd: dir }); // records the keys (and stats)
+  const changed = path.join(dir, list[4321]);
+  const candidates = (label) => [
+    { id: `stagerun hash (${label})`, command: tools.node, args: [cli, 'hash', 't'], cwd: dir },
+    { id: `git hash-object --stdin-paths (${label})`, command: 'sh', args: ['-c', 'git hash-object --stdin-paths < files.list > /dev/null'], cwd: dir },
+    { id: `find | sha256sum (${label})`, command: 'sh', args: ['-c', 'find files -type f | sort | xargs sha256sum | sha256sum > /dev/null'], cwd: dir },
+  ];
+  log(`hashing, nothing changed (${results.runs.hashing} runs)`);
+  const unchanged = compareCandidates(candidates('nothing changed'), results.runs.hashing);
+  const inProcessUnchanged = await keysInProcess(dir, results.runs.hashing);
+  writeFileSync(changed, 'x'.repeat(10 * 1024));
+  log(`hashing, one file changed (${results.runs.hashing} runs)`);
+  const one = compareCandidates(candidates('one file changed'), results.runs.hashing);
+  const inProcessOne = await keysInProcess(dir, results.runs.hashing);
+  results.hashing.push({ workload: '10,000 files of 10 KB, nothing changed', inProcessMs: inProcessUnchanged, tools: unchanged });
+  results.hashing.push({ workload: '10,000 files of 10 KB, one changed', inProcessMs: inProcessOne, tools: one });
+}
+
 const markdown = renderResults(results);
 process.stdout.write(`${markdown}\n`);
 const out = path.join(repo, 'bench/results');
 mkdirSync(out, { recursive: true });
-if (only.size === 5 && !values.quick) {
+if (only.size === 6 && !values.quick) {
   writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(out, 'latest.md'), `${markdown}\n`);
   log('wrote bench/results/latest.json and latest.md');

@@ -21,6 +21,11 @@ export * from './errors.js';
 export { fanOut, type RunEvent, type RunStatus, type SchedulePolicy, type Sink, type TaskStatus } from './events.js';
 export { LocalExecutor, type LocalExecutorOptions } from './exec.js';
 export type { Attempt, Executor, Outcome, OutcomeKind, RunningTask, TaskIO } from './executor.js';
+// Content keys: what is up to date, and why.
+export { checkFreshness, explainTask, usesInputs, type Freshness, type Verdict } from './freshness.js';
+export { computeKeys, type KeyParts, type TaskKey } from './keys.js';
+export { keysFile, readKeys } from './key-store.js';
+
 // History and the figures drawn from it.
 export {
   appendHistory,
