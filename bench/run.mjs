@@ -250,8 +250,18 @@ if (only.has('hashing')) {
   const changed = path.join(dir, list[4321]);
   const candidates = (label) => [
     { id: `stagerun hash (${label})`, command: tools.node, args: [cli, 'hash', 't'], cwd: dir },
-    { id: `git hash-object --stdin-paths (${label})`, command: 'sh', args: ['-c', 'git hash-object --stdin-paths < files.list > /dev/null'], cwd: dir },
-    { id: `find | sha256sum (${label})`, command: 'sh', args: ['-c', 'find files -type f | sort | xargs sha256sum | sha256sum > /dev/null'], cwd: dir },
+    {
+      id: `git hash-object --stdin-paths (${label})`,
+      command: 'sh',
+      args: ['-c', 'git hash-object --stdin-paths < files.list > /dev/null'],
+      cwd: dir,
+    },
+    {
+      id: `find | sha256sum (${label})`,
+      command: 'sh',
+      args: ['-c', 'find files -type f | sort | xargs sha256sum | sha256sum > /dev/null'],
+      cwd: dir,
+    },
   ];
   log(`hashing, nothing changed (${results.runs.hashing} runs)`);
   const unchanged = compareCandidates(candidates('nothing changed'), results.runs.hashing);

@@ -8,6 +8,7 @@ import { UsageError } from '../lib/errors.js';
 import { DEFAULT_HISTORY_LIMIT } from '../lib/history.js';
 import { closest } from '../lib/suggest.js';
 import { compareCommand } from './commands/compare.js';
+import { exportCommand } from './commands/export.js';
 import { hashCommand } from './commands/hash.js';
 import { historyCommand } from './commands/history.js';
 import { REPORT_FORMATS, reportCommand } from './commands/report.js';
@@ -79,6 +80,11 @@ export const runSpec = {
   profile: { type: 'string', describe: 'Write a Chrome trace (Perfetto, chrome://tracing) of the run to FILE' },
   progress: { type: 'boolean', describe: 'Show the live status line (default: on a terminal)' },
   yes: { alias: 'y', type: 'boolean', default: false, describe: 'Approve every approval gate' },
+  ci: {
+    type: 'string',
+    choices: ['github', 'gitlab', 'bitbucket', 'none'],
+    describe: "CI log output: groups per task, failures as annotations, GitHub's job summary (default: detected from the environment)",
+  },
 } as const satisfies Record<string, Options>;
 
 export const compareSpec = {
@@ -97,6 +103,7 @@ export const compareSpec = {
 export const historySpec = {
   ...deployfileSpec,
   limit: { type: 'string', default: '10', describe: 'Runs to list' },
+  import: { type: 'string', describe: 'Add a run report (a file from --report, or a merged CI run) to history first (repeatable)' },
   format: { type: 'string', choices: ['table', 'json'], default: 'table' },
 } as const satisfies Record<string, Options>;
 
@@ -104,6 +111,15 @@ export const reportSpec = {
   ...deployfileSpec,
   run: { type: 'string', describe: 'Run id (or a unique part of it); see stagerun history' },
   last: { type: 'boolean', default: false, describe: 'The latest run (the default)' },
+  merge: {
+    type: 'string',
+    describe: "Merge the run reports of CI jobs (files, directories, or a quoted pattern; default 'stagerun-report-*.json') into one run",
+  },
+  record: {
+    type: 'boolean',
+    default: false,
+    describe: 'With --merge: record the merged run in history, so that CI timings weigh priorities and simulations',
+  },
   format: { type: 'string', choices: REPORT_FORMATS, default: 'mermaid' },
 } as const satisfies Record<string, Options>;
 
@@ -115,7 +131,14 @@ export type HistoryArgs = Parsed<typeof historySpec> & { target?: string };
 export type ReportArgs = Parsed<typeof reportSpec>;
 export type HashArgs = Parsed<typeof deployfileSpec> & { task: string };
 
-const COMMAND_NAMES = ['run', 'compare', 'history', 'report', 'hash'];
+export const exportSpec = {
+  ...deployfileSpec,
+  output: { alias: 'o', type: 'string', describe: 'Write to FILE (default: standard output)' },
+  group: { type: 'string', choices: ['task', 'service'], default: 'task', describe: 'One job per task, or per service' },
+} as const satisfies Record<string, Options>;
+export type ExportArgs = Parsed<typeof exportSpec> & { engine: string; targets?: string[] };
+
+const COMMAND_NAMES = ['run', 'compare', 'history', 'report', 'hash', 'export'];
 const targetsPositional = {
   type: 'string',
   array: true,
@@ -154,6 +177,16 @@ function unknownArguments(message: string, known: readonly string[]): UsageError
   }
   error.hints.push('see stagerun --help');
   return error;
+}
+
+/** yargs' "Invalid values: Argument: ci, Given: "jenkins", Choices: …" → `--ci must be github, … or none (got "jenkins")`. */
+function invalidChoices(message: string): UsageError {
+  const problems = [...message.matchAll(/Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/gm)].map(([, name, given, list]) => {
+    const choices = list!.split(', ').map((choice) => choice.replace(/^"|"$/g, ''));
+    const shown = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}` : choices.join('');
+    return `--${name} must be ${shown} (got ${given})`;
+  });
+  return new UsageError(problems.length > 0 ? problems.join('; ') : message);
 }
 
 function optionNames(...specs: Record<string, Options>[]): string[] {
@@ -220,6 +253,19 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
         exitCode = await hashCommand(argv as HashArgs, io);
       },
     )
+    .command(
+      'export <engine> [targets..]',
+      'Write the pipeline as a GitHub Actions workflow, a GitLab CI pipeline or a Bitbucket Pipelines file, one job per task',
+      (y: Argv) =>
+        y
+          .positional('engine', { type: 'string', demandOption: true, describe: 'github-actions, gitlab-ci or bitbucket' })
+          .positional('targets', targetsPositional)
+          .options(exportSpec)
+          .example('$0 export github-actions deploy -o .github/workflows/deploy.yml', 'One job per task, needs mirroring the dependencies'),
+      async (argv) => {
+        exitCode = await exportCommand(argv as ExportArgs, io);
+      },
+    )
     .example('$0 deploy -j3', 'Deploy with at most 3 tasks at once')
     .example('$0 -f examples/seed-services/deployfile.ts -j2', 'Run the default target of another deployfile')
     .example('$0 deploy --dry-run', 'Show the stages and commands without running anything')
@@ -237,6 +283,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     .fail((message, error) => {
       if (error) throw error;
       if (/^Unknown arguments?: /.test(message)) throw unknownArguments(message, known);
+      if (message.startsWith('Invalid values:')) throw invalidChoices(message);
       throw new UsageError(message);
     });
   try {

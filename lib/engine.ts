@@ -21,11 +21,10 @@ export * from './errors.js';
 export { fanOut, type RunEvent, type RunStatus, type SchedulePolicy, type Sink, type TaskStatus } from './events.js';
 export { LocalExecutor, type LocalExecutorOptions } from './exec.js';
 export type { Attempt, Executor, Outcome, OutcomeKind, RunningTask, TaskIO } from './executor.js';
+// A CI system's pipeline from the plan.
+export { ENGINES, type Engine, exportPipeline } from './export/index.js';
 // Content keys: what is up to date, and why.
-export { checkFreshness, explainTask, usesInputs, type Freshness, type Verdict } from './freshness.js';
-export { computeKeys, type KeyParts, type TaskKey } from './keys.js';
-export { keysFile, readKeys } from './key-store.js';
-
+export { checkFreshness, explainTask, type Freshness, usesInputs, type Verdict } from './freshness.js';
 // History and the figures drawn from it.
 export {
   appendHistory,
@@ -37,6 +36,8 @@ export {
   readHistory,
   recordTo,
 } from './history.js';
+export { keysFile, readKeys } from './key-store.js';
+export { computeKeys, type KeyParts, type TaskKey } from './keys.js';
 // Loading a deployfile.
 export { DEPLOYFILE_NAMES, findDeployfile, loadDeployfile } from './load.js';
 export type {
@@ -57,6 +58,7 @@ export { type Bounds, bounds, createPlan, needs, type Plan, type PlanOptions, ty
 export { createReportSink } from './report/collect.js';
 export { observedCriticalPath } from './report/critical-path.js';
 export { renderGantt } from './report/gantt.js';
+export { mergeReports, readReports } from './report/merge.js';
 export { renderMermaidGantt } from './report/mermaid.js';
 export { createTerminalReporter, type OutputMode, type Screen, type TerminalOptions } from './report/terminal.js';
 export { type Trace, type TraceEvent, toTrace } from './report/trace.js';

@@ -45,3 +45,9 @@ export function table(rows: readonly (readonly string[])[], right: readonly numb
 export function stageLabel(stage: number): string {
   return String(stage + 1);
 }
+
+/** A run's targets for a heading: a merged CI run names every task it ran, so long lists are cut. */
+export function shownTargets(targets: readonly string[]): string {
+  if (targets.length <= 3) return targets.join(' ');
+  return `${targets.slice(0, 2).join(' ')} and ${targets.length - 2} more`;
+}

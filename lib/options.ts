@@ -148,6 +148,12 @@ export const TASK_OPTIONS = {
    * are those of its last successful run is up to date and is not run again.
    */
   inputs: option<readonly string[]>([], readNames('glob')),
+  /**
+   * Files the task produces (globs relative to its directory, as `inputs`): when the
+   * pipeline is exported to a CI system, they are saved after the task's job and restored in
+   * the jobs of the tasks that need it.
+   */
+  outputs: option<readonly string[]>([], readNames('glob')),
   /** Environment variables whose values belong in the task's key, besides those of its `env`. */
   inputsEnv: option<readonly string[]>([], readNames('environment variable')),
   /** Leave out of `inputs` what `.gitignore` files ignore. Default true. */

@@ -75,6 +75,8 @@ export interface RunReport {
   criticalPath: string[];
   /** In declaration order. */
   tasks: TaskReport[];
+  /** Set on a run merged from the reports of CI jobs (`report --merge`): how many; each job is a slot. */
+  mergedFrom?: number;
 }
 
 /** The exit code a run ends stagerun with (see docs/cli.md). */

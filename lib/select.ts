@@ -23,7 +23,7 @@ const GLOB = /[*?[\]{}!]/;
 /** A selector as a test on tasks: a tag, a task name, a service name, or a glob over task names. */
 export function selector(text: string): (task: ResolvedTask) => boolean {
   const glob = GLOB.test(text) ? picomatch(text, { dot: true }) : undefined;
-  return (task) => task.tags.includes(text) || task.name === text || task.service === text || (glob !== undefined && glob(task.name));
+  return (task) => task.tags.includes(text) || task.name === text || task.service === text || glob?.(task.name) === true;
 }
 
 /** Every selector must match some task of the pipeline; otherwise say which, with a suggestion. */

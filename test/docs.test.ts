@@ -1,5 +1,6 @@
-// The documentation's examples are the files that run: docs/testing.md shows
-// examples/testing/test/* verbatim, and both run here (the tap one through tap's include).
+// The documentation's examples are the files that run or are tested: docs/testing.md shows
+// examples/testing/test/* verbatim, and both run here (the tap one through tap's include);
+// docs/scaling-out.md shows the export golden files that test/export.test.ts checks.
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,4 +23,13 @@ t.test('the node:test example passes', async (t) => {
   const result = spawnSync(process.execPath, ['--test', examples[1]!], { cwd: repoRoot, encoding: 'utf8' });
   t.equal(result.status, 0, result.stdout.slice(-2000));
   t.match(result.stdout, /# pass 3\n# fail 0/);
+});
+
+t.test('docs/scaling-out.md shows the seed example as stagerun exports it (the golden files)', async (t) => {
+  const doc = readFileSync(path.join(repoRoot, 'docs/scaling-out.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  for (const engine of ['github-actions', 'gitlab-ci', 'bitbucket']) {
+    const file = `test/fixtures/export/seed-services.${engine}.yml`;
+    t.ok(blocks.includes(readFileSync(path.join(repoRoot, file), 'utf8')), `${file} is in docs/scaling-out.md word for word`);
+  }
 });

@@ -70,7 +70,11 @@ export function bars(results) {
   }
   const unchangedHashing = results.hashing?.find((row) => row.workload.includes('nothing changed'));
   if (unchangedHashing) {
-    checks.push({ bar: '10,000 unchanged inputs hashed (in-process) in under 0.2 s', figure: s(unchangedHashing.inProcessMs), met: unchangedHashing.inProcessMs < 200 });
+    checks.push({
+      bar: '10,000 unchanged inputs hashed (in-process) in under 0.2 s',
+      figure: s(unchangedHashing.inProcessMs),
+      met: unchangedHashing.inProcessMs < 200,
+    });
   }
   for (const row of results.accuracy ?? []) {
     checks.push({
@@ -231,7 +235,11 @@ export function renderResults(results) {
         }),
       ),
     );
-    out.push('', '- "in-process" is the hashing alone (listing, stat, reading what changed); the whole command adds Node\'s start-up, loading the deployfile and planning.', '- git hash-object and the find script read and hash every file every time: they have no record of what was hashed before.');
+    out.push(
+      '',
+      '- "in-process" is the hashing alone (listing, stat, reading what changed); the whole command adds Node\'s start-up, loading the deployfile and planning.',
+      '- git hash-object and the find script read and hash every file every time: they have no record of what was hashed before.',
+    );
   }
   const checks = bars(results);
   if (checks.length) {

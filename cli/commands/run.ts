@@ -9,6 +9,7 @@ import { checkOutputFile, writeFileAtomic } from '../../lib/outputs.js';
 import { createPlan, type Plan, type PlanOptions } from '../../lib/plan.js';
 import { renderDot, renderMermaid } from '../../lib/render/graph.js';
 import { renderDryRun, renderList } from '../../lib/render/plan.js';
+import { type CiSystem, ciStyle, detectCi, stepSummarySink } from '../../lib/report/ci.js';
 import { renderGantt } from '../../lib/report/gantt.js';
 import { createProgress } from '../../lib/report/progress.js';
 import { createTerminalReporter, type OutputMode } from '../../lib/report/terminal.js';
@@ -110,10 +111,22 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const level = colorLevel(io.stdout, args.color, io.env);
   const screen = screenOn(io.stdout, io.stderr, canRedraw(io.stdout, io.env), io.ask);
   const sinks: Sink[] = [];
-  // Progress goes first so that its line is gone before the final summary prints.
-  if (args.progress ?? canRedraw(io.stdout, io.env))
+  const ci = args.ci === 'none' ? undefined : ((args.ci as CiSystem | undefined) ?? detectCi(io.env));
+  // Progress goes first so that its line is gone before the final summary prints; a CI log gets none.
+  if (args.progress ?? (canRedraw(io.stdout, io.env) && !ci))
     sinks.push(createProgress({ screen, durations, width: () => columnsOf(io.stdout), now: () => io.clock.now() }));
-  sinks.push(createTerminalReporter({ screen, colorLevel: level, output: args.output as OutputMode, summary: args.summary }));
+  sinks.push(
+    createTerminalReporter({
+      screen,
+      colorLevel: level,
+      output: args.output as OutputMode,
+      summary: args.summary,
+      ci: ci ? ciStyle(ci) : undefined,
+    }),
+  );
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  if (ci === 'github' && summaryFile)
+    sinks.push(stepSummarySink(summaryFile, (error) => warn(io, `the job summary was not written: ${error.message}`)));
   if (args.history) sinks.push(history.recorder(historyLimit));
   if (freshness)
     sinks.push(keyRecorder(keysFile(file), freshness.keys, (error) => warn(io, `the tasks' keys were not recorded: ${error.message}`)));

@@ -12,6 +12,8 @@ import { pipeline } from 'stagerun';
 const p = pipeline({
   // At most one task at a time touches the production database, two deploy to staging.
   resources: { 'prod-db': 1, staging: 2 },
+  // Never shown: masked as *** in every line, report and history.
+  secrets: ['REGISTRY_PASSWORD'],
 });
 const step = (what: string, seconds: number) => `sh ../bin/stand-in.sh "${what}" ${seconds}`;
 
@@ -29,7 +31,13 @@ db.task('verify', { run: step('checking the schema', 0.2), deps: ['migrate'], us
 
 for (const name of ['api', 'web'] as const) {
   const service = p.service(name);
-  service.task('build', { run: step(`building ${name}`, 0.8), description: `Build the ${name} image` });
+  service.task('build', {
+    run: `${step(`building ${name}`, 0.8)} && mkdir -p dist && echo "${name} $STAGERUN_HASH" > dist/image.txt`,
+    description: `Build the ${name} image`,
+    inputs: ['**', '!dist/**'],
+    // Exported to CI, the image description is saved after this job and restored for push.
+    outputs: ['dist/**'],
+  });
   service.task('test', { run: step(`testing ${name}`, 0.5), deps: ['build'] });
   service.task('push', { run: step(`pushing the ${name} image`, 0.3), deps: ['test'] });
   service.task('deploy-staging', {

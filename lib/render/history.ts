@@ -1,5 +1,5 @@
 /** `stagerun history`: recent runs, and per task p50, p95, success rate, slowest first. */
-import { formatDuration, table } from '../format.js';
+import { formatDuration, shownTargets, table } from '../format.js';
 import type { RunReport } from '../run-report.js';
 import { type TaskStats, taskStats } from '../stats.js';
 
@@ -65,9 +65,9 @@ export function renderHistory(runs: readonly RunReport[], view: HistoryView): st
         ...recent.map((run) => [
           when(run.startedAt),
           run.id,
-          run.targets.join(' '),
+          shownTargets(run.targets),
           String(run.jobs),
-          run.schedule,
+          run.mergedFrom === undefined ? run.schedule : 'CI jobs',
           formatDuration(run.makespanMs),
           run.status,
         ]),

@@ -1,19 +1,19 @@
 /** A recorded run in the form `stagerun report --format` asks for. */
 import { Chalk } from 'chalk';
-import { formatDuration } from '../format.js';
+import { formatDuration, shownTargets } from '../format.js';
 import { renderGantt } from '../report/gantt.js';
 import { renderMermaidGantt } from '../report/mermaid.js';
 import { summaryTable } from '../report/summary.js';
 import { toTrace } from '../report/trace.js';
 import type { RunReport } from '../run-report.js';
 
-export const REPORT_FORMATS = ['mermaid', 'gantt', 'trace', 'json', 'table'] as const;
+export const REPORT_FORMATS = ['mermaid', 'gantt', 'trace', 'json', 'table', 'markdown'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The run's heading, its table of tasks (as a run ends with) and its critical path. */
 export function renderRunTable(run: RunReport, colorLevel: 0 | 1 | 2 | 3 = 0): string[] {
   return [
-    `${run.id}: ${run.targets.join(' ')} -j${run.jobs} (${run.schedule}), ${run.status}, makespan ${formatDuration(run.makespanMs)}`,
+    `${run.id}: ${shownTargets(run.targets)} -j${run.jobs} (${run.schedule}), ${run.status}, makespan ${formatDuration(run.makespanMs)}`,
     ...summaryTable(run, new Chalk({ level: colorLevel })),
     `critical path: ${run.criticalPath.join(' → ') || '—'}`,
   ];
@@ -35,5 +35,24 @@ export function renderRecordedRun(
       return JSON.stringify(run, null, 2);
     case 'table':
       return renderRunTable(run, options.colorLevel).join('\n');
+    case 'markdown':
+      return renderMarkdown(run);
   }
+}
+
+/** A run for a Markdown page (a CI job summary, a pull request): a heading, the table, the Gantt chart. */
+export function renderMarkdown(run: RunReport): string {
+  const mark = run.status === 'ok' ? '✅' : run.status === 'interrupted' ? '⏹️' : run.status === 'needs-approval' ? '⏸️' : '❌';
+  const shown = run.mergedFrom !== undefined ? `merged from ${run.mergedFrom} CI job${run.mergedFrom === 1 ? '' : 's'}` : `-j${run.jobs}`;
+  return [
+    `### ${mark} stagerun ${shownTargets(run.targets)}: ${run.status}, ${formatDuration(run.makespanMs)}`,
+    '',
+    `${run.tasks.filter((task) => task.command).length} tasks, ${shown}. Critical path: ${run.criticalPath.join(' → ') || '—'}.`,
+    '',
+    '```',
+    ...summaryTable(run, new Chalk({ level: 0 })),
+    '```',
+    '',
+    renderMermaidGantt(run),
+  ].join('\n');
 }

@@ -6,13 +6,14 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { RunEvent, RunStartEvent, RunStatus, Sink, TaskEndEvent, TaskStatus } from '../events.js';
-import { TASK_STATUSES } from '../events.js';
+import { succeeded, TASK_STATUSES } from '../events.js';
 import { formatDuration } from '../format.js';
 import { entry } from '../maps.js';
 import { describeCommand, type OutputStream } from '../model.js';
 import { unreachable } from '../never.js';
 import type { PlanTask } from '../plan.js';
 import type { RunReport, TaskReport } from '../run-report.js';
+import type { CiStyle } from './ci.js';
 import { createReportSink } from './collect.js';
 import { statusMark, summaryTable } from './summary.js';
 
@@ -37,6 +38,8 @@ export interface TerminalOptions {
   summary?: boolean;
   /** Print only what failed and the closing line (no task lines, no table). */
   quiet?: boolean;
+  /** In a CI log: each task's lines in a collapsible group, failures as annotations (output is then grouped). */
+  ci?: CiStyle;
 }
 
 const PALETTE = ['cyan', 'magenta', 'blue', 'yellow', 'green', 'cyanBright', 'magentaBright', 'blueBright'] as const;
@@ -116,7 +119,9 @@ function problemHeading(task: TaskReport, c: ChalkInstance): string | undefined 
 export function createTerminalReporter(options: TerminalOptions): Sink {
   const c = new Chalk({ level: options.colorLevel });
   const quiet = options.quiet ?? false;
-  const mode = options.output ?? 'stream';
+  const ci = options.ci;
+  // Interleaved lines cannot be grouped: in a CI log each task's block is printed when it ends.
+  const mode = ci ? 'grouped' : (options.output ?? 'stream');
   const tailLines = options.tailLines ?? 15;
   const { screen } = options;
   let start: RunStartEvent | undefined;
@@ -149,12 +154,29 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
     const text = endLine(event, c);
     if (text === undefined || quiet) return;
     if (task.run === undefined && event.status === 'ok') return; // goals finish silently
-    if (mode === 'grouped' && groups.has(task.id)) {
-      // The task's block of output first, then how it ended: read top to bottom, as it happened.
-      const lines = groups.get(task.id)!;
-      groups.delete(task.id);
-      for (const line of lines) printLine(task, line.stream, line.text);
+    const lines = groups.get(task.id);
+    groups.delete(task.id);
+    if (ci && lines !== undefined) {
+      // The group's title is how the task ended; its body, the task's lines.
+      const at = Date.parse(start!.startedAt) + event.at;
+      const open = ci.groupStart(`${task.name} ${text}`, String(task.id), at);
+      if (open !== undefined) screen.print(open);
+      // One stream inside a group: a CI log interleaves two pipes in no reliable order.
+      for (const line of lines) printLine(task, 'stdout', line.text);
+      const close = ci.groupEnd(String(task.id), at);
+      if (close !== undefined) screen.print(close);
+      if (open === undefined) screen.print(`${prefix(task)} ${text}`);
+      if (!succeeded(event.status) && event.status !== 'skipped') {
+        const annotation = ci.failure(
+          `stagerun: ${task.name} ${event.status}`,
+          `${task.name}: ${failureText(event)}\n${(tails.get(task.id) ?? []).join('\n')}`,
+        );
+        if (annotation !== undefined) screen.print(annotation);
+      }
+      return;
     }
+    // The task's block of output first, then how it ended: read top to bottom, as it happened.
+    if (mode === 'grouped' && lines !== undefined) for (const line of lines) printLine(task, line.stream, line.text);
     screen.print(`${prefix(task)} ${text}`);
   };
 

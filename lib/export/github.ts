@@ -1,0 +1,89 @@
+/** The export model as a GitHub Actions workflow. */
+import { Document } from 'yaml';
+import type { ExportJob, ExportModel } from './model.js';
+import { header, MERGED_REPORT, SUMMARY_JOB, setupSteps, summaryCommands } from './shared.js';
+
+/** GitHub's concurrency group for a counted resource's slot (shared by every run of every workflow in the repository). */
+function concurrencyGroup(resource: { name: string; capacity: number; slot: number }): string {
+  return resource.capacity === 1 ? `stagerun-${resource.name}` : `stagerun-${resource.name}-${resource.slot}`;
+}
+
+function environmentName(job: ExportJob): string {
+  return job.id;
+}
+
+function job(model: ExportModel, job: ExportJob): Record<string, unknown> {
+  const steps: Record<string, unknown>[] = setupSteps('github');
+  for (const from of job.restores) {
+    const producer = model.jobs.find((other) => other.id === from)!;
+    steps.push({
+      name: `Restore what ${producer.name} made`,
+      uses: 'actions/download-artifact@v4',
+      with: { name: `outputs-${from}`, path: producer.outputBase },
+    });
+  }
+  steps.push({ name: job.name, run: job.command });
+  if (job.outputs.length > 0) {
+    steps.push({
+      name: `Save what ${job.name} made`,
+      uses: 'actions/upload-artifact@v4',
+      with: { name: `outputs-${job.id}`, path: job.outputs.join('\n'), 'if-no-files-found': 'error' },
+    });
+  }
+  steps.push({
+    name: 'Save the run report',
+    if: 'always()',
+    uses: 'actions/upload-artifact@v4',
+    with: { name: `stagerun-report-${job.id}`, path: job.report, 'if-no-files-found': 'ignore' },
+  });
+  const result: Record<string, unknown> = { name: job.name, 'runs-on': 'ubuntu-latest' };
+  if (job.needs.length > 0) result.needs = [...job.needs];
+  if (job.timeoutMinutes !== undefined) result['timeout-minutes'] = job.timeoutMinutes;
+  if (job.approvals.length > 0) result.environment = environmentName(job);
+  if (job.resources.length > 0) {
+    // A job can be in one concurrency group: the first resource's; the others are kept by the chain of needs.
+    result.concurrency = { group: concurrencyGroup(job.resources[0]!), 'cancel-in-progress': false };
+  }
+  if (job.secrets.length > 0) result.env = Object.fromEntries(job.secrets.map((name) => [name, `\${{ secrets.${name} }}`]));
+  result.steps = steps;
+  return result;
+}
+
+export function toGithubActions(model: ExportModel): string {
+  const jobs: Record<string, unknown> = {};
+  for (const one of model.jobs) jobs[one.id] = job(model, one);
+  jobs[SUMMARY_JOB] = {
+    name: 'stagerun summary',
+    needs: model.jobs.map((one) => one.id),
+    if: 'always()',
+    'runs-on': 'ubuntu-latest',
+    steps: [
+      ...setupSteps('github'),
+      { uses: 'actions/download-artifact@v4', with: { pattern: 'stagerun-report-*', 'merge-multiple': true } },
+      { name: 'Where the time went', run: `${summaryCommands(model, 'markdown').join('\n')}\n` },
+      { name: 'Save the whole run', uses: 'actions/upload-artifact@v4', with: { name: 'stagerun-run', path: MERGED_REPORT } },
+    ],
+  };
+  const workflow = {
+    name: `stagerun ${model.targets.join(' ')}`.trim(),
+    on: { push: { branches: ['main'] }, workflow_dispatch: {} },
+    permissions: { contents: 'read' },
+    jobs,
+  };
+  const document = new Document(workflow);
+  const notes = model.jobs
+    .filter((one) => one.approvals.length > 0)
+    .map(
+      (one) =>
+        `approval: job ${one.id} asks "${one.approvals.join('", "')}": it runs in the environment '${environmentName(one)}'; add required reviewers to that environment (Settings → Environments), or it runs unapproved.`,
+    );
+  const resources = [...new Set(model.jobs.flatMap((one) => one.resources.map((resource) => `${resource.name} (${resource.capacity})`)))];
+  if (resources.length > 0)
+    notes.push(
+      `resources ${resources.join(', ')}: the jobs that use one are chained (each needs the one before) and in a concurrency group, so that they never overlap, within a run or across runs.`,
+    );
+  if (model.secrets.length > 0) notes.push(`secrets ${model.secrets.join(', ')}: add them as repository or environment secrets.`);
+  notes.push('-j has no equivalent: GitHub runs every job whose needs are done (max-parallel applies only to matrix jobs).');
+  document.commentBefore = header(model, 'github-actions', notes);
+  return document.toString({ lineWidth: 0 });
+}

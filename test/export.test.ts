@@ -1,0 +1,277 @@
+// stagerun export: golden files per CI system, each validated by that system's own parser or
+// schema; the same input gives the same bytes; and the exported GitHub jobs, run here one by
+// one in needs order, do what a local run does.
+
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { parse } from 'yaml';
+import { ENGINES as ENGINE_NAMES, exportPipeline, toPlan } from '../lib/engine.js';
+import { pipeline } from '../lib/index.js';
+import type { RunReport } from '../lib/run-report.js';
+import { copyExample, readJson, repoRoot, runMain } from './helpers/cli.js';
+import { BITBUCKET_SCHEMA, GITLAB_SCHEMA, githubErrors, schemaErrors } from './helpers/validators.js';
+
+const ENGINES = ['github-actions', 'gitlab-ci', 'bitbucket'] as const;
+const golden = (name: string) => path.join(repoRoot, 'test/fixtures/export', name);
+
+async function exported(example: string, engine: string, extra: string[] = []): Promise<string> {
+  const dir = copyExample(example);
+  const result = await runMain(['export', engine, ...extra], { cwd: dir });
+  if (result.code !== 0) throw new Error(result.stderr);
+  return result.stdout;
+}
+
+async function validate(engine: string, text: string): Promise<string[]> {
+  switch (engine) {
+    case 'github-actions':
+      return githubErrors(text);
+    case 'gitlab-ci':
+      return schemaErrors(GITLAB_SCHEMA, text);
+    default:
+      return schemaErrors(BITBUCKET_SCHEMA, text);
+  }
+}
+
+for (const example of ['seed-services', 'release-pipeline']) {
+  for (const engine of ENGINES) {
+    t.test(`${example} → ${engine}: the golden file, valid for ${engine}`, async (t) => {
+      const text = await exported(example, engine);
+      const file = golden(`${example}.${engine}.yml`);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(file, text);
+      t.ok(existsSync(file), `${file} exists (UPDATE_GOLDEN=1 writes it)`);
+      t.equal(text, readFileSync(file, 'utf8'), 'byte for byte the golden file');
+      t.equal(await exported(example, engine), text, 'the same input gives the same bytes');
+      t.same(await validate(engine, text), [], `${engine}'s own validator finds no error`);
+    });
+  }
+}
+
+t.test('one job per service is valid too; jobs that need each other through their tasks are refused', async (t) => {
+  for (const engine of ENGINES) {
+    const text = await exported('release-pipeline', engine, ['--group', 'service']);
+    t.same(await validate(engine, text), [], `${engine} with --group service`);
+    if (engine === 'github-actions') {
+      const jobs = Object.keys(parse(text).jobs);
+      for (const job of ['infra', 'api', 'web', 'db', 'smoke', 'deploy-production']) t.ok(jobs.includes(job), `a job for ${job}`);
+    }
+  }
+});
+
+t.test('job ids: safe, unique ignoring case, never a GitLab keyword or the summary job; goals linked through', async (t) => {
+  const p = pipeline();
+  const names = ['a:b', 'a-b', 'A-B', 'image', 'stagerun-summary', '1st', 'x.y/z'];
+  for (const name of names) p.task(name, { run: 'true' });
+  p.task('all', { deps: names });
+  p.task('after', { run: 'true', deps: ['all'] });
+  const plan = toPlan(p, ['after'], '/repo');
+  t.same(ENGINE_NAMES, ENGINES, 'the engines the library exports are those tested here');
+  const workflow = parse(exportPipeline(plan, 'github-actions', { deployfile: 'deployfile.ts', root: '/repo', targets: ['after'] }));
+  t.same(
+    Object.entries(workflow.jobs).map(([id, job]) => [id, (job as { name: string }).name]),
+    [
+      ['a-b', 'a:b'],
+      ['a-b-2', 'a-b'],
+      ['A-B-3', 'A-B'],
+      ['image-2', 'image'],
+      ['stagerun-summary-2', 'stagerun-summary'],
+      ['_1st', '1st'],
+      ['x-y-z', 'x.y/z'],
+      ['after', 'after'],
+      ['stagerun-summary', 'stagerun summary'],
+    ],
+  );
+  t.same(
+    workflow.jobs.after.needs,
+    ['a-b', 'a-b-2', 'A-B-3', 'image-2', 'stagerun-summary-2', '_1st', 'x-y-z'],
+    'the goal `all` is gone; `after` needs what it grouped',
+  );
+  t.same(await githubErrors(exportPipeline(plan, 'github-actions', { deployfile: 'deployfile.ts', root: '/repo', targets: [] })), []);
+  const gitlab = exportPipeline(plan, 'gitlab-ci', { deployfile: 'deployfile.ts', root: '/repo', targets: [] });
+  t.same(schemaErrors(GITLAB_SCHEMA, gitlab), [], 'a task named image is a job, not the pipeline image');
+  t.match(parse(gitlab).image, undefined);
+});
+
+t.test('what each engine gets: needs without goals, time limits, approvals, resources, secrets, outputs', async (t) => {
+  const github = parse(await exported('release-pipeline', 'github-actions'));
+  t.same(github.jobs['deploy-production'].needs, ['smoke'], 'the goal release is dropped; smoke is needed directly');
+  t.equal(github.jobs['deploy-production'].environment, 'deploy-production', 'the approval gate is an environment');
+  t.equal(github.jobs['deploy-production']['timeout-minutes'], 25, "15 minutes' limit plus the job's setup");
+  t.match(github.jobs['db-migrate'].concurrency, { group: 'stagerun-prod-db', 'cancel-in-progress': false });
+  t.ok(github.jobs['db-verify'].needs.includes('db-migrate'));
+  t.equal(
+    github.jobs['api-build'].env.REGISTRY_PASSWORD,
+    `${'$'}{{ secrets.REGISTRY_PASSWORD }}`,
+    'a GitHub expression, not a shell variable',
+  );
+  const upload = github.jobs['api-build'].steps.find(
+    (step: { uses?: string; with?: { name?: string } }) => step.with?.name === 'outputs-api-build',
+  );
+  t.match(upload, { uses: 'actions/upload-artifact@v4', with: { path: 'api/dist/**' } });
+  const download = github.jobs['api-push'].steps.find((step: { uses?: string }) => step.uses === 'actions/download-artifact@v4');
+  t.match(download, { with: { name: 'outputs-api-build', path: 'api/dist' } }, 'push gets what build made, where it was');
+  const run = github.jobs['deploy-production'].steps.find((step: { run?: string }) => step.run?.startsWith('npx stagerun'));
+  t.equal(
+    run.run,
+    'npx stagerun -f deployfile.ts deploy-production --no-deps --approve deploy-production --report stagerun-report-deploy-production.json',
+  );
+  t.same(github.jobs['stagerun-summary'].needs.length, 13);
+
+  const gitlab = parse(await exported('release-pipeline', 'gitlab-ci'));
+  t.match(gitlab['deploy-production'], { when: 'manual', allow_failure: false, timeout: '25 minutes' });
+  t.equal(gitlab['db-migrate'].resource_group, 'prod-db');
+  t.match(gitlab.smoke.retry, { max: 2, when: ['runner_system_failure', 'stuck_or_timeout_failure'] });
+  t.same(
+    gitlab['api-push'].needs,
+    [
+      { job: 'api-test', artifacts: false },
+      { job: 'api-build', artifacts: true },
+    ],
+    'GitLab passes artifacts along needs: push needs build for its outputs',
+  );
+  t.same(gitlab['api-deploy-staging'].resource_group, 'staging-1');
+  t.same(gitlab['web-deploy-staging'].resource_group, 'staging-2', 'capacity 2: two groups');
+
+  const bitbucket = await exported('release-pipeline', 'bitbucket');
+  t.match(
+    bitbucket,
+    /^# - Bitbucket Pipelines has no job-level dependencies and no nested parallel groups: the 13 jobs run in \d+ barrier stages/m,
+  );
+  t.match(bitbucket, /^# - No run is recorded yet, so the cost of the stages cannot be predicted/m);
+  const steps = parse(bitbucket).pipelines.default as { step?: { name: string; trigger?: string } }[];
+  t.equal(steps.find((entry) => entry.step?.name === 'deploy-production')?.step?.trigger, 'manual');
+});
+
+t.test('the Bitbucket file says what its barrier stages cost, from the recorded runs', async (t) => {
+  const dir = copyExample('seed-services');
+  // F is slow: following the dependencies it runs beside A → D → C; in stages, D waits for it.
+  const script = path.join(dir, 'service_f/deploy.sh');
+  writeFileSync(script, readFileSync(script, 'utf8').replace(/\$\{DEPLOY_SECONDS:-1\}/, '1'));
+  t.equal((await runMain(['deploy', '-j6'], { cwd: dir, env: { DEPLOY_SECONDS: '0.1' } })).code, 0);
+  const text = (await runMain(['export', 'bitbucket'], { cwd: dir })).stdout;
+  const [, stages, dag, percent] =
+    /^# - From 1 recorded run, stagerun compare --simulate predicts (\d\.\d) s in stages against (\d\.\d) s following the dependencies \(\+(\d+) %\)\.$/m.exec(
+      text,
+    ) ?? [];
+  // F takes 1 s, the others 0.1 s each plus start-up: tolerances for a loaded machine.
+  t.ok(Math.abs(Number(dag) - 1) <= 0.2, `dag: F's 1 s, beside A → D → C (got ${dag})`);
+  const penalty = Number(stages) - Number(dag);
+  t.ok(penalty >= 0.1 && penalty <= 0.6, `stages: F, then D, then C: about 0.2 s more (got ${stages})`);
+  t.ok(
+    Math.abs(Number(percent) - (penalty / Number(dag)) * 100) <= 12,
+    `the percentage is of the DAG makespan (got ${percent}, the seconds shown are rounded)`,
+  );
+  t.same(schemaErrors(BITBUCKET_SCHEMA, text), []);
+});
+
+t.test('export errors: an unknown engine, and -o to a file', async (t) => {
+  const dir = copyExample('seed-services');
+  const bad = await runMain(['export', 'github'], { cwd: dir });
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /stagerun export: 'github' is not a CI system stagerun exports to \(did you mean 'github-actions'\?\)/);
+  const written = await runMain(['export', 'gitlab-ci', '-o', 'ci.yml'], { cwd: dir });
+  t.equal(written.code, 0);
+  t.equal(written.stdout, '');
+  t.match(readFileSync(path.join(dir, 'ci.yml'), 'utf8'), /^stages:$/m);
+  const none = await runMain(['report', '--merge'], { cwd: dir });
+  t.equal(none.code, 2);
+  t.match(none.stderr, /^stagerun: no run reports match stagerun-report-\*\.json\n {2}each job of an exported pipeline writes one/m);
+  writeFileSync(path.join(dir, 'bad.json'), '{"a":1}');
+  const damaged = await runMain(['history', '--import', 'bad.json'], { cwd: dir });
+  t.match(damaged.stderr, /^stagerun: bad\.json is not a run report: /m);
+  t.equal(damaged.code, 2);
+  const missing = await runMain(['history', '--import', 'nothere.json'], { cwd: dir });
+  t.match(missing.stderr, /^stagerun: cannot read the run report nothere\.json: no such file$/m);
+  t.notOk(existsSync(path.join(dir, '.stagerun/history.jsonl')), 'nothing was added to history');
+});
+
+/** The words of a command our exporter wrote (shellQuote's quoting, undone). */
+function words(command: string): string[] {
+  return [...command.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((match) =>
+    match[1] !== undefined ? match[1].replace(/'\\''/g, "'") : match[2]!,
+  );
+}
+
+t.test('the exported GitHub jobs, run here in needs order, run the same tasks as a local run, each after what it needs', async (t) => {
+  const env = { DEPLOY_SECONDS: '0.02' };
+  const local = copyExample('seed-services');
+  t.equal((await runMain(['deploy', '--report', 'local.json'], { cwd: local, env })).code, 0);
+  const localReport = readJson<RunReport>(path.join(local, 'local.json'));
+
+  const dir = copyExample('seed-services');
+  const workflow = parse((await runMain(['export', 'github-actions', 'deploy'], { cwd: dir })).stdout) as {
+    jobs: Record<string, { needs?: string[]; steps: { run?: string }[] }>;
+  };
+  const done = new Set<string>();
+  const pending = Object.keys(workflow.jobs).filter((id) => id !== 'stagerun-summary');
+  const order: string[] = [];
+  while (pending.length > 0) {
+    const index = pending.findIndex((id) => (workflow.jobs[id]!.needs ?? []).every((need) => done.has(need)));
+    t.not(index, -1, 'some job always has its needs done');
+    const [id] = pending.splice(index, 1);
+    const command = workflow.jobs[id!]!.steps.find((step) => step.run?.startsWith('npx stagerun'))!.run!;
+    const result = await runMain(words(command).slice(2), { cwd: dir, env });
+    t.equal(result.code, 0, `${id}: ${result.stderr}`);
+    done.add(id!);
+    order.push(id!);
+  }
+  const reports = readdirSync(dir).filter((name) => name.startsWith('stagerun-report-'));
+  t.equal(reports.length, 6, 'each job wrote its report');
+
+  // The summary job's own commands, their redirections done here.
+  const summaryFile = path.join(dir, 'step-summary.md');
+  const summary = workflow.jobs['stagerun-summary']!.steps.find((step) => step.run?.includes('--merge'))!.run!;
+  for (const line of summary.trim().split('\n')) {
+    const [, command, redirect, file] = /^(.*?)(?: (>>?) (\S+))?$/.exec(line)!;
+    const result = await runMain(words(command!).slice(2), { cwd: dir, env });
+    t.equal(result.code, 0, `${line}: ${result.stderr}`);
+    const target = file === '"$GITHUB_STEP_SUMMARY"' ? summaryFile : path.join(dir, file!);
+    writeFileSync(target, result.stdout, { flag: redirect === '>>' ? 'a' : 'w' });
+  }
+  const report = readJson<RunReport>(path.join(dir, 'stagerun-run.json'));
+  const ran = (one: RunReport) =>
+    one.tasks
+      .filter((task) => task.command && task.status === 'ok')
+      .map((task) => task.name)
+      .sort();
+  t.same(ran(report), ran(localReport), 'the same tasks succeeded');
+  t.equal(report.status, localReport.status);
+  t.equal(report.mergedFrom, 6);
+  for (const task of report.tasks) {
+    for (const dep of task.deps) {
+      const needed = report.tasks.find((other) => other.name === dep)!;
+      t.ok(needed.endMs! <= task.startMs!, `${task.name} started after ${dep} ended`);
+    }
+  }
+  t.same(
+    report.tasks.find((task) => task.name === 'service_d:deploy')!.deps,
+    ['service_a:deploy', 'service_b:deploy'],
+    'the dependencies come from the deployfile',
+  );
+  const markdown = readFileSync(summaryFile, 'utf8');
+  t.match(markdown, /^### ✅ stagerun service_a:deploy service_b:deploy and 4 more: ok, /m);
+  t.match(markdown, /merged from 6 CI jobs/);
+  t.match(markdown, /```mermaid\ngantt/);
+
+  // On a laptop: the CI run, imported, feeds the simulation.
+  const laptop = copyExample('seed-services');
+  const before = await runMain(['compare', 'deploy', '-j', '2', '--simulate', '--format', 'json'], { cwd: laptop });
+  t.match(before.stderr, /no history for/);
+  const imported = await runMain(['history', '--import', path.join(dir, 'stagerun-run.json')], { cwd: laptop });
+  t.equal(imported.code, 0, imported.stderr);
+  t.match(imported.stderr, /^stagerun: added 1 run to \.stagerun\/history\.jsonl$/m);
+  const again = await runMain(['history', '--import', path.join(dir, 'stagerun-run.json')], { cwd: laptop });
+  t.match(again.stderr, /added 0 runs to .*\(1 already there\)/, 'the same run imported twice counts once');
+  t.match(again.stdout, /^last 1 of 1 run /m);
+  const simulated = await runMain(['compare', 'deploy', '-j', '2', '--simulate', '--format', 'json'], { cwd: laptop });
+  t.match(simulated.stdout, /"makespanMs"/, 'the merged CI run now feeds the simulation');
+  t.notMatch(simulated.stderr, /no history for/);
+
+  // Or in CI itself: --record keeps the merged run in that checkout's history.
+  const recorded = await runMain(['report', '--merge', 'stagerun-report-*.json', '--record', '--format', 'table'], { cwd: dir });
+  t.equal(recorded.code, 0);
+  t.match(
+    (await runMain(['history'], { cwd: dir })).stdout,
+    /^\S+ \S+ +\S+ +service_a:deploy service_b:deploy and 4 more +6 +CI jobs +[\d.]+m?s +ok$/m,
+  );
+});
