@@ -1,18 +1,14 @@
 /**
  * The command line: parses arguments (yargs) and hands them, typed by the option specs
  * below, to a command. Commands wire library pieces together and print; they take their
- * input and output as a `CliIo`, so tests run them in-process.
+ * input and output as a `CliIo`, so tests run them in-process. Each command's module is
+ * imported when it runs: `--help` and a mistyped flag load yargs and nothing else.
  */
 import yargs, { type ArgumentsCamelCase, type Argv, type InferredOptionTypes, type Options } from 'yargs';
+import { DEFAULT_HISTORY_LIMIT } from '../lib/defaults.js';
 import { UsageError } from '../lib/errors.js';
-import { DEFAULT_HISTORY_LIMIT } from '../lib/history.js';
+import { REPORT_FORMATS } from '../lib/render/formats.js';
 import { closest } from '../lib/suggest.js';
-import { compareCommand } from './commands/compare.js';
-import { exportCommand } from './commands/export.js';
-import { hashCommand } from './commands/hash.js';
-import { historyCommand } from './commands/history.js';
-import { REPORT_FORMATS, reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
 import { printFailure } from './fail.js';
 import type { CliIo } from './io.js';
 
@@ -212,7 +208,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       'Run targets (the default command)',
       (y: Argv) => y.positional('targets', targetsPositional).options(runSpec),
       async (argv) => {
-        exitCode = await runCommand(argv as RunArgs, io);
+        exitCode = await (await import('./commands/run.js')).runCommand(argv as RunArgs, io);
       },
     )
     .command(
@@ -225,7 +221,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
           .example('$0 compare deploy -j 1..3 --schedule dag,stages', 'Deploy six times and compare')
           .example('$0 compare deploy -j 1..8 --simulate', 'Predict from history; runs nothing'),
       async (argv) => {
-        exitCode = await compareCommand(argv as CompareArgs, io);
+        exitCode = await (await import('./commands/compare.js')).compareCommand(argv as CompareArgs, io);
       },
     )
     .command(
@@ -234,7 +230,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       (y: Argv) =>
         y.positional('target', { type: 'string', describe: 'Only runs of this target (or that ran this task)' }).options(historySpec),
       async (argv) => {
-        exitCode = await historyCommand(argv as HistoryArgs, io);
+        exitCode = await (await import('./commands/history.js')).historyCommand(argv as HistoryArgs, io);
       },
     )
     .command(
@@ -242,7 +238,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       'Show a recorded run as a Mermaid gantt, a terminal Gantt chart, a trace, JSON or a table',
       (y: Argv) => y.options(reportSpec).example('$0 report --last --format mermaid >> summary.md', 'A Gantt chart for a pull request'),
       async (argv) => {
-        exitCode = await reportCommand(argv as ReportArgs, io);
+        exitCode = await (await import('./commands/report.js')).reportCommand(argv as ReportArgs, io);
       },
     )
     .command(
@@ -250,7 +246,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       "Print the task's content key (from its inputs, command, env and dependencies): an image tag that changes only with the code",
       (y: Argv) => y.positional('task', { type: 'string', demandOption: true, describe: 'The task' }).options(deployfileSpec),
       async (argv) => {
-        exitCode = await hashCommand(argv as HashArgs, io);
+        exitCode = await (await import('./commands/hash.js')).hashCommand(argv as HashArgs, io);
       },
     )
     .command(
@@ -263,7 +259,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
           .options(exportSpec)
           .example('$0 export github-actions deploy -o .github/workflows/deploy.yml', 'One job per task, needs mirroring the dependencies'),
       async (argv) => {
-        exitCode = await exportCommand(argv as ExportArgs, io);
+        exitCode = await (await import('./commands/export.js')).exportCommand(argv as ExportArgs, io);
       },
     )
     .example('$0 deploy -j3', 'Deploy with at most 3 tasks at once')

@@ -15,6 +15,7 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_HISTORY_LIMIT } from './defaults.js';
 import { HistoryError } from './errors.js';
 import type { RunEvent, Sink } from './events.js';
 import { withLock } from './lock.js';
@@ -23,7 +24,8 @@ import { type RunReport, readReport } from './run-report.js';
 import { ensureStateDir, stateDirOf } from './state.js';
 import { DurationSamples } from './stats.js';
 
-export const DEFAULT_HISTORY_LIMIT = 200;
+export { DEFAULT_HISTORY_LIMIT };
+
 /** How far back a run looks for those samples, in runs (a task that never succeeds must not make it read everything). */
 const DURATION_LOOKBACK_RUNS = 50;
 

@@ -1,8 +1,9 @@
 /**
  * Finding and loading the deployfile. Node 20 cannot import TypeScript, so a `.ts`
- * deployfile is bundled by esbuild (packages left external) into a temporary `.mjs`
- * inside `.stagerun/` beside it, so that its package imports resolve as the deployfile's
- * would, and imported from there. esbuild was chosen over tsx and jiti: it was the
+ * deployfile is bundled by esbuild (packages left external) into an `.mjs` inside
+ * `.stagerun/cache/` beside it, so that its package imports resolve as the deployfile's
+ * would, and imported from there; the bundle is reused while the files it was made from
+ * are unchanged (bundle-cache.ts). esbuild was chosen over tsx and jiti: it was the
  * fastest cold (see docs/performance.md), it keeps one copy of `stagerun` in memory,
  * and it reports syntax errors with file, line and column. A `.js` deployfile goes the
  * same way, so that it loads as an ES module whatever the package's `type`.
@@ -13,12 +14,12 @@
  * A small module resolve hook does that; it costs about 25 ms, so it is only installed then.
  */
 
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findBundle, sha256, storeBundle } from './bundle-cache.js';
 import {
   DeployfileLoadError,
   DeployfileNotFoundError,
@@ -28,7 +29,6 @@ import {
   type SourceLocation,
   sourceLines,
 } from './errors.js';
-import { processAlive } from './lock.js';
 import { isPipeline, type Pipeline } from './model.js';
 import { ensureStateDir, stateDirOf } from './state.js';
 
@@ -87,8 +87,15 @@ function relative(cwd: string, file: string): string {
   return path.relative(cwd, file) || file;
 }
 
-async function bundle(file: string, outfile: string, cwd: string): Promise<string> {
+interface Bundled {
+  text: string;
+  /** Every file the bundle was made from (absolute path → SHA-256), as esbuild read it. */
+  inputs: Record<string, string>;
+}
+
+async function bundle(file: string, outfile: string, cwd: string): Promise<Bundled> {
   const esbuild = await import('esbuild');
+  const inputs: Record<string, string> = {};
   const shim = {
     name: 'stagerun-deployfile',
     setup(build: import('esbuild').PluginBuild) {
@@ -99,6 +106,7 @@ async function bundle(file: string, outfile: string, cwd: string): Promise<strin
       build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
         if (args.path.includes('/node_modules/')) return undefined;
         const source = readFileSync(args.path, 'utf8');
+        inputs[args.path] = sha256(source);
         const header = metaHeader(args.path);
         const ext = path.extname(args.path).slice(1).replace(/^[cm]/, '') as 'ts' | 'tsx' | 'js' | 'jsx';
         return { contents: `${header}${source}`, loader: ext };
@@ -124,8 +132,14 @@ async function bundle(file: string, outfile: string, cwd: string): Promise<strin
         'import.meta.filename': '__stagerun_meta_filename',
       },
       plugins: [shim],
+      metafile: true,
     });
-    return result.outputFiles[0]!.text;
+    // Files esbuild read itself (JSON, say) are hashed as they are now.
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const absolute = path.resolve(input);
+      inputs[absolute] ??= sha256(readFileSync(absolute));
+    }
+    return { text: result.outputFiles[0]!.text, inputs };
   } catch (error) {
     const first = (error as { errors?: import('esbuild').Message[] }).errors?.[0];
     if (!first) throw error;
@@ -151,43 +165,30 @@ function metaHeader(file: string): string {
   );
 }
 
-const BUNDLE_NAME = /^deployfile-(\d+)-[0-9a-f]+\.mjs$/;
-
-/** Bundles left by a load that was killed before it could remove its own. */
-function removeStaleBundles(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(BUNDLE_NAME.exec(name)?.[1]);
-    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(path.join(dir, name), { force: true });
-  }
+/**
+ * Where bundles are kept: inside the project (`.stagerun/cache`), so that a bundle's package
+ * imports resolve as the deployfile's; where that cannot be written, the system's temp
+ * directory (and a resolve hook then makes its imports resolve from the deployfile).
+ */
+function cacheDirs(file: string): { dir: string; inProject: boolean }[] {
+  return [
+    { dir: path.join(stateDirOf(file), 'cache'), inProject: true },
+    // One per user: another user's directory could not be written, and must not be read.
+    { dir: path.join(tmpdir(), `stagerun-${process.getuid?.() ?? 'user'}`, 'cache'), inProject: false },
+  ];
 }
 
-/**
- * Where the bundle goes: inside the project (`.stagerun/tmp`) where it can be written, so
- * that its package imports resolve as the deployfile's; else the system's temp directory.
- * A file is created there now, so that the choice is known before bundling (source maps
- * are relative to it).
- */
-function bundlePath(file: string): { temp: string; inProject: boolean } {
-  const name = `deployfile-${process.pid}-${randomBytes(4).toString('hex')}.mjs`;
-  const candidates: [string, boolean][] = [
-    [path.join(stateDirOf(file), 'tmp'), true],
-    [path.join(tmpdir(), 'stagerun'), false],
-  ];
+/** The first cache directory a file can be created in, made if needed. */
+function writableCacheDir(file: string): { dir: string; inProject: boolean } {
   let lastError: unknown;
-  for (const [dir, inProject] of candidates) {
-    const temp = path.join(dir, name);
+  for (const candidate of cacheDirs(file)) {
     try {
-      if (inProject) ensureStateDir(stateDirOf(file));
-      mkdirSync(dir, { recursive: true });
-      removeStaleBundles(dir);
-      writeFileSync(temp, '', { flag: 'wx' });
-      return { temp, inProject };
+      if (candidate.inProject) ensureStateDir(stateDirOf(file));
+      mkdirSync(candidate.dir, { recursive: true, mode: 0o700 });
+      const probe = path.join(candidate.dir, `probe.${process.pid}.tmp`);
+      writeFileSync(probe, '', { flag: 'w' });
+      rmSync(probe, { force: true });
+      return candidate;
     } catch (error) {
       lastError = error;
     }
@@ -211,21 +212,38 @@ export async function resolve(specifier, context, next) {
 /** `import(x)` with anything but a literal: esbuild leaves it as is, to resolve from wherever the bundle is. */
 const COMPUTED_IMPORT = /\bimport\s*\(\s*[^'"`\s)]/;
 
+/** Each load evaluates the deployfile afresh, as a first load would, even when its bundle is reused. */
+let loads = 0;
+
 async function importBundled(file: string, cwd: string): Promise<unknown> {
-  const { temp, inProject } = bundlePath(file);
-  try {
-    const text = await bundle(file, temp, cwd);
-    writeFileSync(temp, text);
-    if (!inProject || COMPUTED_IMPORT.test(text)) {
-      // register() runs the hook's initialize before it returns: the mapping is in place.
-      register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, {
-        data: { bundle: pathToFileURL(temp).href, deployfile: pathToFileURL(file).href },
-      });
+  const self = selfEntry ? pathToFileURL(selfEntry).href : '';
+  let cached: { bundle: string; outside: boolean; computedImport: boolean } | undefined;
+  for (const { dir, inProject } of cacheDirs(file)) {
+    const hit = findBundle(dir, file, self);
+    if (hit) {
+      cached = { bundle: hit.file, outside: !inProject, computedImport: hit.computedImport };
+      break;
     }
-    return await import(pathToFileURL(temp).href);
-  } finally {
-    rmSync(temp, { force: true });
   }
+  if (!cached) {
+    const { dir, inProject } = writableCacheDir(file);
+    // Source maps are relative to where the bundle will be: any name in that directory.
+    const { text, inputs } = await bundle(file, path.join(dir, 'deployfile.mjs'), cwd);
+    const computedImport = COMPUTED_IMPORT.test(text);
+    let stored: string;
+    try {
+      stored = storeBundle(dir, { deployfile: file, self, text, computedImport, inputs });
+    } catch (error) {
+      throw new DeployfileLoadError(file, `cannot write the bundled deployfile: ${(error as Error).message}`);
+    }
+    cached = { bundle: stored, outside: !inProject, computedImport };
+  }
+  const url = `${pathToFileURL(cached.bundle).href}?load=${++loads}`;
+  if (cached.outside || cached.computedImport) {
+    // register() runs the hook's initialize before it returns: the mapping is in place.
+    register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, { data: { bundle: url, deployfile: pathToFileURL(file).href } });
+  }
+  return await import(url);
 }
 
 /** Loads the deployfile and returns its pipeline, with `source` and `root` set. */

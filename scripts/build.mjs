@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const require = createRequire(import.meta.url);
@@ -13,6 +14,16 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
+/** yargs and its layout code measure text with cli/string-width.ts instead of the package (see that file). */
+const lightStringWidth = {
+  name: 'light-string-width',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.importer.includes('/node_modules/') ? { path: path.resolve('cli/string-width.ts') } : undefined,
+    );
+  },
+};
+
 await esbuild.build({
   entryPoints: { index: 'lib/index.ts', engine: 'lib/engine.ts', cli: 'cli/main.ts' },
   outdir: 'dist',
@@ -28,5 +39,6 @@ await esbuild.build({
   define: { __STAGERUN_VERSION__: JSON.stringify(version) },
   // Bundled CommonJS dependencies (graphology) call require() for Node built-ins.
   banner: { js: "import { createRequire as __stagerunRequire } from 'node:module'; const require = __stagerunRequire(import.meta.url);" },
+  plugins: [lightStringWidth],
   logLevel: 'warning',
 });

@@ -15,9 +15,9 @@ import type { CompareArgs } from '../app.js';
 import { duration, list, seconds, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
+import { passThrough, selectionOf } from '../selection.js';
 import { type Interrupts, listenForInterrupts } from '../signals.js';
 import { colorLevel, screenOn } from '../terminal.js';
-import { passThrough, selectionOf } from './run.js';
 
 /** Running a deploy several times needs a yes: asked on a terminal, else --yes. */
 async function confirm(io: CliIo, what: string, runs: number): Promise<boolean> {

@@ -4,15 +4,13 @@ import { DeployfileNotFoundError, HistoryError, UsageError } from '../../lib/err
 import { REPORT_PATTERN } from '../../lib/export/shared.js';
 import { appendHistory, findRun } from '../../lib/history.js';
 import { createPlan, type Plan } from '../../lib/plan.js';
-import { REPORT_FORMATS, type ReportFormat, renderRecordedRun } from '../../lib/render/report.js';
+import { type ReportFormat, renderRecordedRun } from '../../lib/render/report.js';
 import { mergeReports, readReports } from '../../lib/report/merge.js';
 import type { ReportArgs } from '../app.js';
 import { list } from '../args.js';
 import type { CliIo } from '../io.js';
 import { historyFor, loadProject, locateDeployfile } from '../project.js';
 import { colorLevel, columnsOf } from '../terminal.js';
-
-export { REPORT_FORMATS };
 
 export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number> {
   if (args.run !== undefined && args.last) throw new UsageError('give --run ID or --last, not both');

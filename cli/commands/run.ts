@@ -25,6 +25,7 @@ import { duration, list, seconds, wholeNumber } from '../args.js';
 import { printFailure, warn } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
+import { passThrough, selectionOf } from '../selection.js';
 import { listenForInterrupts } from '../signals.js';
 import { canRedraw, colorLevel, columnsOf, screenOn } from '../terminal.js';
 
@@ -39,26 +40,6 @@ function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[], opt
     }
     throw error;
   }
-}
-
-/** What to plan beyond the targets: the words after `--`, --only, --skip and --no-deps. */
-export function selectionOf(
-  args: { only?: string | undefined; skip?: string | undefined; deps: boolean },
-  words: readonly string[],
-): PlanOptions {
-  return { args: words, only: list(args.only), skip: list(args.skip), noDeps: !args.deps };
-}
-
-/** Words after `--` go to the tasks named before it; with none named, they would go nowhere (or to the wrong deploy). */
-export function passThrough(args: { targets?: string[] | undefined; '--'?: string[] | undefined }): string[] {
-  const words = (args['--'] ?? []).map(String);
-  if (words.length > 0 && (args.targets ?? []).length === 0) {
-    const error = new UsageError(`the words after '--' (${words.join(' ')}) are for the tasks named before it, and none is named`);
-    error.hints.push(`to run ${words[0]}, write: stagerun ${words.join(' ')}`);
-    error.hints.push(`to pass them to a task: stagerun TASK -- ${words.join(' ')}`);
-    throw error;
-  }
-  return words;
 }
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {

@@ -7,8 +7,9 @@ import { summaryTable } from '../report/summary.js';
 import { toTrace } from '../report/trace.js';
 import type { RunReport } from '../run-report.js';
 
-export const REPORT_FORMATS = ['mermaid', 'gantt', 'trace', 'json', 'table', 'markdown'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import type { ReportFormat } from './formats.js';
+
+export { REPORT_FORMATS, type ReportFormat } from './formats.js';
 
 /** The run's heading, its table of tasks (as a run ends with) and its critical path. */
 export function renderRunTable(run: RunReport, colorLevel: 0 | 1 | 2 | 3 = 0): string[] {

@@ -1,6 +1,6 @@
 // Running real processes through the CLI (in-process): failures, output, and the read-only views.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import type { RunReport } from '../../lib/run-report.js';
@@ -183,8 +183,6 @@ export function addApi(p: Pipeline): void {
   const result = await runMain(['api'], { cwd: dir });
   t.equal(result.code, 0, result.stderr);
   t.match(result.stdout, /^api │ api tasks\.ts$/m);
-  const temp = path.join(dir, '.stagerun/tmp');
-  t.same(existsSync(temp) ? readdirSync(temp) : [], [], 'the temporary bundle is removed');
   t.equal(readFileSync(path.join(dir, '.stagerun/.gitignore'), 'utf8'), '*\n', 'and git ignores .stagerun/');
 });
 
@@ -336,14 +334,14 @@ t.test('a .stagerun/ that cannot hold the bundle: the deployfile still loads, it
     'deployfile.ts': `${header}import { label } from './lib/label.js';\np.task('a', { run: ['echo', label] });\nexport default p;\n`,
     'lib/label.ts': `export const label = 'from lib';\n`,
     // A file where the bundle's directory should be: as unwritable as a read-only one, even for root.
-    '.stagerun/tmp': 'not a directory',
+    '.stagerun/cache': 'not a directory',
   });
   const result = await runMain(['a', '--no-history'], { cwd: dir });
   t.equal(result.code, 0, result.stderr);
   t.match(result.stdout, /^a │ from lib$/m);
 });
 
-t.test('bundles left by an interrupted load are removed; computed relative imports resolve from the deployfile', async (t) => {
+t.test('computed relative imports resolve from the deployfile, from a new bundle and from a kept one', async (t) => {
   const dir = tempProject({
     'deployfile.ts': `${header}
 for (const name of ['one', 'two']) {
@@ -355,14 +353,76 @@ export default p;
 `,
     'tasks/one.mjs': `export const text = 'task one';\n`,
     'tasks/two.mjs': `export const text = 'task two';\n`,
-    // Left by a load that was killed: PID 999999 is not alive.
-    '.stagerun/tmp/deployfile-999999-0badcafe.mjs': 'export default 1;\n',
   });
-  const result = await runMain(['one', 'two', '--no-history'], { cwd: dir });
+  for (const round of ['bundled', 'kept']) {
+    const result = await runMain(['one', 'two', '--no-history'], { cwd: dir });
+    t.equal(result.code, 0, result.stderr);
+    t.match(result.stdout, /^one │ task one$/m, round);
+    t.match(result.stdout, /^two │ task two$/m, round);
+  }
+});
+
+t.test('the bundled deployfile is kept while the files it was made from are unchanged', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `${header}import { label } from './lib/label.js';\nimport config from './config.json';\np.task('a', { run: ['echo', label, config.region] });\nexport default p;\n`,
+    'lib/label.ts': `export const label = 'first';\n`,
+    'config.json': '{ "region": "eu-west-1" }\n',
+  });
+  const cache = path.join(dir, '.stagerun/cache');
+  const bundles = () => readdirSync(cache).filter((name) => name.endsWith('.mjs'));
+  const echo = async () => {
+    const result = await runMain(['a', '--no-history'], { cwd: dir });
+    t.equal(result.code, 0, result.stderr);
+    return /^a │ (?!▶|✓)(.*)$/m.exec(result.stdout)?.[1];
+  };
+  t.equal(await echo(), 'first eu-west-1');
+  const [first] = bundles();
+  const made = statSync(path.join(cache, first!)).mtimeMs;
+  t.equal(await echo(), 'first eu-west-1');
+  t.same(bundles(), [first], 'the same bundle…');
+  t.equal(statSync(path.join(cache, first!)).mtimeMs, made, '…not written again');
+
+  writeFileSync(path.join(dir, 'lib/label.ts'), `export const label = 'second';\n`);
+  t.equal(await echo(), 'second eu-west-1', 'a change in an imported module makes a new bundle');
+  writeFileSync(path.join(dir, 'config.json'), '{ "region": "us-east-1" }\n');
+  t.equal(await echo(), 'second us-east-1', 'so does a change in imported JSON');
+  t.equal(bundles().length, 3, 'earlier bundles stay a while, for loads that may be importing them');
+
+  // Damage: a manifest that is not JSON, then one that names a bundle that is gone.
+  const manifest = readdirSync(cache).find((name) => name.endsWith('.json'))!;
+  writeFileSync(path.join(cache, manifest), '{ not json');
+  t.equal(await echo(), 'second us-east-1', 'a damaged manifest: bundled again');
+  for (const name of bundles()) rmSync(path.join(cache, name));
+  t.equal(await echo(), 'second us-east-1', 'a missing bundle: bundled again');
+});
+
+t.test('bundles no manifest names are removed once a minute old; a run evaluates the deployfile each time', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `${header}p.task('a', { run: ['echo', String(globalThis.stagerunLoads = (globalThis.stagerunLoads ?? 0) + 1)] });\nexport default p;\n`,
+  });
+  t.equal((await runMain(['a', '--no-history'], { cwd: dir })).code, 0);
+  const cache = path.join(dir, '.stagerun/cache');
+  const [current] = readdirSync(cache).filter((name) => name.endsWith('.mjs'));
+  const stem = current!.replace(/-[0-9a-f]+\.mjs$/, '');
+  const old = path.join(cache, `${stem}-0123456789abcdef.mjs`);
+  const recent = path.join(cache, `${stem}-fedcba9876543210.mjs`);
+  const killed = path.join(cache, `${stem}-0000000000000000.mjs.999999.tmp`);
+  for (const file of [old, recent, killed]) writeFileSync(file, 'export default 1;\n');
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  utimesSync(old, hourAgo, hourAgo);
+  utimesSync(killed, hourAgo, hourAgo);
+  writeFileSync(path.join(dir, 'deployfile.ts'), `${readFileSync(path.join(dir, 'deployfile.ts'), 'utf8')}// changed\n`);
+  const result = await runMain(['a', '--no-history'], { cwd: dir });
   t.equal(result.code, 0, result.stderr);
-  t.match(result.stdout, /^one │ task one$/m);
-  t.match(result.stdout, /^two │ task two$/m);
-  t.same(readdirSync(path.join(dir, '.stagerun/tmp')), [], 'no bundle is left behind');
+  t.notOk(existsSync(old), 'an hour-old bundle is removed');
+  t.notOk(existsSync(killed), 'so is what a killed load left half-written');
+  t.ok(existsSync(recent), 'a recent one stays: another load may be importing it');
+  const again = await runMain(['a', '--no-history'], { cwd: dir });
+  t.not(
+    /^a │ (\d+)$/m.exec(again.stdout)?.[1] ?? 'none',
+    /^a │ (\d+)$/m.exec(result.stdout)?.[1] ?? 'none',
+    'the kept bundle still runs the deployfile again',
+  );
 });
 
 t.test('deployfile.js in a CommonJS package loads as an ES module', async (t) => {
