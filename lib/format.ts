@@ -51,3 +51,12 @@ export function shownTargets(targets: readonly string[]): string {
   if (targets.length <= 3) return targets.join(' ');
   return `${targets.slice(0, 2).join(' ')} and ${targets.length - 2} more`;
 }
+
+/**
+ * Names for a table cell: all of them up to `max`, else the first ones and how many in all
+ * (a goal over 100,000 tasks must not make every row of `--list` 700 KB wide).
+ */
+export function shownNames(names: readonly string[], max = 20): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max - 1).join(', ')}, … (${names.length.toLocaleString('en')} in all)`;
+}

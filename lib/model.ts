@@ -117,17 +117,21 @@ function nameProblem(kind: string, name: unknown, local: boolean): InvalidTaskEr
 }
 
 function unknownKeys(owner: string, options: object, known: readonly string[], what: string): InvalidTaskError[] {
-  return Object.keys(options)
-    .filter((key) => !known.includes(key))
-    .map((key) => {
-      const hint = closest(key, known);
-      return new InvalidTaskError(
+  let errors: InvalidTaskError[] | undefined;
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const hint = closest(key, known);
+    errors ??= [];
+    errors.push(
+      new InvalidTaskError(
         owner,
         `${what} '${key}'`,
         (options as Record<string, unknown>)[key],
         `is not an option${hint ? ` (did you mean '${hint}'?)` : ''}; options are ${known.join(', ')}`,
-      );
-    });
+      ),
+    );
+  }
+  return errors ?? [];
 }
 
 function optionErrors(task: string, problems: { option: string; problem: OptionProblem; value: unknown }[]): InvalidTaskError[] {
@@ -160,7 +164,7 @@ function declare(
   }
   const errors = unknownKeys(name, options, TASK_OPTION_NAMES, 'option');
   const { settings, problems } = readTaskOptions(options as Record<string, unknown>, { task: name, inService: service !== undefined });
-  errors.push(...optionErrors(name, problems));
+  if (problems.length > 0) errors.push(...optionErrors(name, problems));
   return { definition: { name, service, settings, site }, errors };
 }
 

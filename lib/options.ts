@@ -173,29 +173,38 @@ export type TaskOptions = { [Name in keyof typeof TASK_OPTIONS]?: InputOf<(typeo
 export type TaskSettings = { readonly [Name in keyof typeof TASK_OPTIONS]: SettingOf<(typeof TASK_OPTIONS)[Name]> };
 export const TASK_OPTION_NAMES = Object.keys(TASK_OPTIONS) as (keyof typeof TASK_OPTIONS)[];
 
-/** Reads every written option; problems are returned, not thrown, so that all of them are reported at once. */
+/** Every option at its default: each task's settings start as a copy (one object shape for all tasks). */
+const ABSENT = Object.fromEntries(TASK_OPTION_NAMES.map((name) => [name, (TASK_OPTIONS[name] as OptionSpec<unknown, unknown>).absent]));
+const OPTION_ORDER = new Map<string, number>(TASK_OPTION_NAMES.map((name, index) => [name, index]));
+const NO_PROBLEMS: never[] = [];
+
+/**
+ * Reads every written option; problems are returned, not thrown, so that all of them are
+ * reported at once (in the order of TASK_OPTIONS). Only the keys written are visited: a
+ * task declared with `run` and `deps` costs two reads, not one per option.
+ */
 export function readTaskOptions(
   options: Record<string, unknown>,
   context: OptionContext,
 ): { settings: TaskSettings; problems: { option: string; problem: OptionProblem; value: unknown }[] } {
-  const settings: Record<string, unknown> = {};
-  const problems: { option: string; problem: OptionProblem; value: unknown }[] = [];
-  for (const name of TASK_OPTION_NAMES) {
-    const spec = TASK_OPTIONS[name] as OptionSpec<unknown, unknown>;
+  const settings: Record<string, unknown> = { ...ABSENT };
+  let problems: { option: string; problem: OptionProblem; value: unknown; order: number }[] | undefined;
+  for (const name of Object.keys(options)) {
+    const order = OPTION_ORDER.get(name);
     const value = options[name];
-    if (value === undefined) {
-      settings[name] = spec.absent;
-      continue;
-    }
-    const read = spec.read(value, context);
+    // Unknown keys are the caller's to report.
+    if (order === undefined || value === undefined) continue;
+    const read = (TASK_OPTIONS[name as keyof typeof TASK_OPTIONS] as OptionSpec<unknown, unknown>).read(value, context);
     if (read instanceof OptionProblem) {
-      problems.push({ option: read.path ?? name, problem: read, value: read.value !== undefined ? read.value : value });
-      settings[name] = spec.absent;
+      problems ??= [];
+      problems.push({ option: read.path ?? name, problem: read, value: read.value !== undefined ? read.value : value, order });
     } else {
       settings[name] = read;
     }
   }
-  return { settings: settings as TaskSettings, problems };
+  if (!problems) return { settings: settings as TaskSettings, problems: NO_PROBLEMS };
+  problems.sort((a, b) => a.order - b.order);
+  return { settings: settings as TaskSettings, problems: problems.map(({ option, problem, value }) => ({ option, problem, value })) };
 }
 
 /** The settings of a task with no options written: shared, since most goals have none. */

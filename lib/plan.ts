@@ -3,8 +3,9 @@
  * Pure: the same plan drives real runs, simulations and `--dry-run`.
  */
 
-import { throwProblems, UsageError } from './errors.js';
-import { buildGraph, cycleProblem, stagesOf, type TaskGraph } from './graph.js';
+import { CycleError, throwProblems, UsageError } from './errors.js';
+import { findCycle, generations, idGraphOf } from './graph.js';
+import { locate } from './location.js';
 import { isPipeline, type Pipeline } from './model.js';
 import { type ResolvedPipeline, type ResolvedTask, resolvePipeline, resolveTargets } from './resolve.js';
 import { type Selection, selectTasks } from './select.js';
@@ -41,9 +42,12 @@ export interface Plan {
   readonly selection: { readonly only: readonly string[]; readonly skip: readonly string[]; readonly noDeps: boolean };
 }
 
-// The whole pipeline's graph, kept from validation: a plan of every task reuses it rather than
-// building a second one (at 100,000 tasks, building the graph is most of planning's cost).
-const validatedGraphs = new WeakMap<ResolvedPipeline, TaskGraph>();
+/** The cycle through `pipeline`'s dependencies as an error pointing at its first task, or undefined. */
+function cycleProblem(pipeline: ResolvedPipeline): CycleError | undefined {
+  if (idGraphOf(pipeline).acyclic) return undefined;
+  const cycle = findCycle(pipeline);
+  return cycle && new CycleError(cycle, pipeline.source).at(locate(pipeline.byName.get(cycle[0]!)?.site));
+}
 
 /**
  * Resolves names and rejects cycles anywhere in the pipeline, selected or not. Every
@@ -51,11 +55,9 @@ const validatedGraphs = new WeakMap<ResolvedPipeline, TaskGraph>();
  */
 export function validatePipeline(pipeline: Pipeline, root?: string): ResolvedPipeline {
   const { resolved, problems } = resolvePipeline(pipeline, root);
-  const graph = buildGraph(resolved.tasks);
-  const cycle = cycleProblem(resolved, graph);
+  const cycle = cycleProblem(resolved);
   if (cycle) problems.push(cycle);
   throwProblems(problems, resolved.source);
-  validatedGraphs.set(resolved, graph);
   return resolved;
 }
 
@@ -77,25 +79,39 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
   }
   const none: readonly string[] = [];
   const { selected, skipped } = selectTasks(pipeline, targetTasks, options);
-  const chosen = pipeline.tasks.filter((task) => selected.has(task.name));
-  const whole = chosen.length === pipeline.tasks.length ? validatedGraphs.get(pipeline) : undefined;
-  // With --no-deps or --skip, dependencies outside the selection are trusted to have run.
-  const within = (deps: readonly string[]) => (deps.every((dep) => selected.has(dep)) ? deps : deps.filter((dep) => selected.has(dep)));
-  const stageNames = stagesOf(whole ?? buildGraph(chosen, selected));
-  const stageOf = new Map<string, number>();
-  for (const [stage, names] of stageNames.entries()) for (const name of names) stageOf.set(name, stage);
-  const idOf = new Map(chosen.map((task, id) => [task.name, id]));
-  const dependents: number[][] = chosen.map(() => []);
+  const whole = idGraphOf(pipeline);
+  if (!whole.acyclic) throw cycleProblem(pipeline) ?? new CycleError([], pipeline.source);
+  let chosen: readonly ResolvedTask[];
+  let depsOf: readonly (readonly string[])[];
+  let depIdsOf: readonly (readonly number[])[];
+  let dependents: readonly (readonly number[])[];
+  let stageIds: readonly (readonly number[])[];
+  if (selected.size === pipeline.tasks.length) {
+    // Everything (the usual case, and the large one): the pipeline's own graph serves as it is.
+    chosen = pipeline.tasks;
+    depsOf = chosen.map((task) => task.deps);
+    ({ depIds: depIdsOf, dependentIds: dependents, stages: stageIds } = whole);
+  } else {
+    chosen = pipeline.tasks.filter((task) => selected.has(task.name));
+    // With --no-deps or --skip, dependencies outside the selection are trusted to have run.
+    const within = (deps: readonly string[]) => (deps.every((dep) => selected.has(dep)) ? deps : deps.filter((dep) => selected.has(dep)));
+    const idOf = new Map(chosen.map((task, id) => [task.name, id]));
+    depsOf = chosen.map((task) => within(task.deps));
+    depIdsOf = depsOf.map((deps) => deps.map((dep) => idOf.get(dep)!));
+    const lists: number[][] = chosen.map(() => []);
+    for (const [id, depIds] of depIdsOf.entries()) for (const dep of depIds) lists[dep]!.push(id);
+    dependents = lists;
+    stageIds = generations(depIdsOf, lists);
+  }
+  const stageOf = new Int32Array(chosen.length);
+  for (const [stage, ids] of stageIds.entries()) for (const id of ids) stageOf[id] = stage;
   const tasks: PlanTask[] = chosen.map((task, id) => {
-    const deps = within(task.deps);
-    const depIds = deps.map((dep) => idOf.get(dep)!);
-    for (const dep of depIds) dependents[dep]!.push(id);
     // Spelled out rather than spread: one object shape for all tasks is faster at 100,000.
     return {
       name: task.name,
       index: task.index,
       service: task.service,
-      deps,
+      deps: depsOf[id]!,
       run: task.run,
       description: task.description,
       cwd: task.cwd,
@@ -104,14 +120,14 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
       tags: task.tags,
       site: task.site,
       id,
-      stage: stageOf.get(task.name)!,
-      depIds,
+      stage: stageOf[id]!,
+      depIds: depIdsOf[id]!,
       dependentIds: dependents[id]!,
       args: receivers.has(task.name) ? args : none,
     };
   });
   const byName = new Map(tasks.map((task) => [task.name, task]));
-  const stages = stageNames.map((names) => names.map((name) => byName.get(name)!));
+  const stages = stageIds.map((ids) => ids.map((id) => tasks[id]!));
   const requested = targets.length > 0 ? [...targets] : [...pipeline.defaults];
   return {
     pipeline,

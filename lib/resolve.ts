@@ -6,7 +6,9 @@
  */
 import path from 'node:path';
 import { DuplicateTaskError, NoTargetError, type StagerunError, UnknownDependencyError, UnknownTargetError } from './errors.js';
+import { rememberDepIds } from './graph.js';
 import { type CallSite, locate } from './location.js';
+import { entry } from './maps.js';
 import { type Command, type Dependency, isService, isTaskRef, type Pipeline, type Service, type TaskDefinition } from './model.js';
 import type { TaskSettings } from './options.js';
 import { closest } from './suggest.js';
@@ -92,9 +94,27 @@ export function resolvePipeline(
     problems.push(new UnknownDependencyError(task.name, dependency, suggestion, source).at(locate(task.site)));
   };
 
-  const expand = (task: TaskDefinition, dependency: Dependency, into: Set<string>): void => {
+  // Each task's dependencies, as names and as ids (positions in `tasks`), each once: a task
+  // stamps the ids it has added, so that no set is made per task.
+  const idOf = new Map<string, number>();
+  for (const [id, definition] of definitions.entries()) idOf.set(definition.name, id);
+  const stamp = new Int32Array(definitions.length).fill(-1);
+  class Deps {
+    readonly names: string[] = [];
+    readonly ids: number[] = [];
+    constructor(readonly owner: number) {}
+    add(name: string, id = idOf.get(name)!): void {
+      if (stamp[id] === this.owner) return;
+      stamp[id] = this.owner;
+      this.names.push(name);
+      this.ids.push(id);
+    }
+  }
+
+  const expand = (task: TaskDefinition, dependency: Dependency, into: Deps): void => {
     if (isTaskRef(dependency)) {
-      if (byDefinition.has(dependency.name)) into.add(dependency.name);
+      const id = idOf.get(dependency.name);
+      if (id !== undefined) into.add(dependency.name, id);
       else unknown(task, dependency.name);
       return;
     }
@@ -105,18 +125,32 @@ export function resolvePipeline(
       return;
     }
     const local = task.service ? `${task.service.name}:${dependency}` : undefined;
-    if (local && byDefinition.has(local)) into.add(local);
-    else if (byDefinition.has(dependency)) into.add(dependency);
+    const localId = local === undefined ? undefined : idOf.get(local);
+    if (localId !== undefined) {
+      into.add(local!, localId);
+      return;
+    }
+    const id = idOf.get(dependency);
+    if (id !== undefined) into.add(dependency, id);
     else if (services.has(dependency)) for (const member of services.get(dependency)!) into.add(member);
     else unknown(task, dependency, task.service);
   };
 
   const noEnv: Readonly<Record<string, string | undefined>> = Object.freeze({});
   const isEmpty = (env: object | undefined) => env === undefined || Object.keys(env).length === 0;
+  // What a task inherits from its service (directory, whether any environment), worked out once per service.
+  const inherited = new Map<Service | undefined, { base: string; noEnv: boolean }>();
+  const inheritedBy = (owner: Service | undefined) =>
+    entry(inherited, owner, () => ({
+      base: owner ? path.resolve(root, owner.dir) : path.resolve(root),
+      noEnv: isEmpty(pipeline.env) && isEmpty(owner?.env),
+    }));
+  const depIds: number[][] = new Array(definitions.length);
   const tasks: ResolvedTask[] = definitions.map((definition, index) => {
     const { settings } = definition;
-    const deps = new Set<string>();
+    const deps = new Deps(index);
     for (const dependency of settings.deps) expand(definition, dependency, deps);
+    depIds[index] = deps.ids;
     const owner = definition.service;
     if (owner) {
       const localName = definition.name.slice(owner.name.length + 1);
@@ -131,23 +165,22 @@ export function resolvePipeline(
           continue;
         }
         const counterpart = `${upstreamName}:${localName}`;
-        if (byDefinition.has(counterpart)) deps.add(counterpart);
+        if (idOf.has(counterpart)) deps.add(counterpart);
       }
     }
     for (const resource of settings.uses) {
       if (pipeline.resources[resource] === undefined) problems.push(unknownResource(definition, resource, pipeline, source));
     }
-    const base = owner ? path.resolve(root, owner.dir) : root;
+    const { base, noEnv: inheritsNoEnv } = inheritedBy(owner);
     return {
       name: definition.name,
       index,
       service: owner?.name,
-      deps: [...deps],
+      deps: deps.names,
       run: settings.run,
       description: settings.description,
-      cwd: path.resolve(base, settings.cwd ?? '.'),
-      env:
-        isEmpty(pipeline.env) && isEmpty(owner?.env) && isEmpty(settings.env) ? noEnv : { ...pipeline.env, ...owner?.env, ...settings.env },
+      cwd: settings.cwd === undefined ? base : path.resolve(base, settings.cwd),
+      env: inheritsNoEnv && isEmpty(settings.env) ? noEnv : { ...pipeline.env, ...owner?.env, ...settings.env },
       settings,
       tags: owner && owner.tags.length > 0 ? [...new Set([...owner.tags, ...settings.tags])] : settings.tags,
       site: definition.site,
@@ -155,21 +188,19 @@ export function resolvePipeline(
   });
 
   const byName = new Map(tasks.map((task) => [task.name, task]));
-  const defaults = pipeline.defaults.map((target) => (isTaskRef(target) || isService(target) ? target.name : target));
-  return {
-    resolved: {
-      source,
-      root,
-      tasks,
-      byName,
-      services,
-      defaults,
-      resources: pipeline.resources,
-      secrets: pipeline.secrets,
-      secretNames: pipeline.secretNames,
-    },
-    problems,
+  const resolved: ResolvedPipeline = {
+    source,
+    root,
+    tasks,
+    byName,
+    services,
+    defaults: pipeline.defaults.map((target) => (isTaskRef(target) || isService(target) ? target.name : target)),
+    resources: pipeline.resources,
+    secrets: pipeline.secrets,
+    secretNames: pipeline.secretNames,
   };
+  rememberDepIds(resolved, depIds);
+  return { resolved, problems };
 }
 
 function unknownResource(task: TaskDefinition, resource: string, pipeline: Pipeline, source: string | undefined): StagerunError {

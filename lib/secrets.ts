@@ -7,6 +7,7 @@
  */
 import picomatch from 'picomatch';
 import type { RunEvent } from './events.js';
+import { entry } from './maps.js';
 import type { Plan, PlanTask } from './plan.js';
 
 export { DEFAULT_SECRET_NAMES } from './secret-names.js';
@@ -21,10 +22,16 @@ export interface SecretValues {
   readonly tooShort: readonly string[];
 }
 
-/** The secret values in the environments the plan's tasks start with. */
+/**
+ * The secret values in the environments the plan's tasks start with. The inherited
+ * environment is looked at once, then each task's own variables and secret names: a plan of
+ * 100,000 tasks must not test every inherited name 100,000 times.
+ */
 export function secretValues(plan: Plan, baseEnv: Readonly<Record<string, string | undefined>>): SecretValues {
   const pipeline = plan.pipeline;
-  const looksSecret = picomatch([...pipeline.secretNames], { nocase: true });
+  const matcher = picomatch([...pipeline.secretNames], { nocase: true });
+  const verdicts = new Map<string, boolean>();
+  const looksSecret = (name: string) => entry(verdicts, name, () => matcher(name));
   const values = new Set<string>();
   const tooShort = new Set<string>();
   const consider = (name: string, value: string | undefined) => {
@@ -34,10 +41,19 @@ export function secretValues(plan: Plan, baseEnv: Readonly<Record<string, string
       else if (line.trim() !== '') tooShort.add(name);
     }
   };
+  const pipelineSecrets = new Set(pipeline.secrets);
+  const inherited = new Set<string>();
+  for (const [name, value] of Object.entries(baseEnv)) {
+    if (value === undefined || !(pipelineSecrets.has(name) || looksSecret(name))) continue;
+    // Masked even where a task sets its own value for it: masking more is safe.
+    consider(name, value);
+    inherited.add(name);
+  }
   for (const task of plan.tasks) {
-    const named = new Set([...pipeline.secrets, ...task.settings.secrets]);
-    const env = { ...baseEnv, ...task.env };
-    for (const [name, value] of Object.entries(env)) if (named.has(name) || looksSecret(name)) consider(name, value);
+    for (const name of task.settings.secrets) if (!(name in task.env) && !inherited.has(name)) consider(name, baseEnv[name]);
+    for (const [name, value] of Object.entries(task.env)) {
+      if (pipelineSecrets.has(name) || task.settings.secrets.includes(name) || looksSecret(name)) consider(name, value);
+    }
   }
   return { values: [...values].sort((a, b) => b.length - a.length), tooShort: [...tooShort].sort() };
 }

@@ -6,6 +6,7 @@
  */
 import picomatch from 'picomatch';
 import { UsageError } from './errors.js';
+import { idGraphOf } from './graph.js';
 import type { ResolvedPipeline, ResolvedTask } from './resolve.js';
 import { closest } from './suggest.js';
 
@@ -82,16 +83,25 @@ export function selectTasks(
 
 /** The targets and everything they transitively need. */
 export function closure(pipeline: ResolvedPipeline, targets: readonly string[]): Set<string> {
-  const selected = new Set<string>(targets);
-  const queue = [...targets];
+  const { depIds } = idGraphOf(pipeline);
+  const seen = new Uint8Array(pipeline.tasks.length);
+  const queue: number[] = [];
+  for (const name of targets) {
+    const id = pipeline.byName.get(name)!.index;
+    if (!seen[id]) {
+      seen[id] = 1;
+      queue.push(id);
+    }
+  }
+  const found = [...queue];
   while (queue.length > 0) {
-    const name = queue.pop()!;
-    for (const dep of pipeline.byName.get(name)!.deps) {
-      if (!selected.has(dep)) {
-        selected.add(dep);
+    for (const dep of depIds[queue.pop()!]!) {
+      if (!seen[dep]) {
+        seen[dep] = 1;
         queue.push(dep);
+        found.push(dep);
       }
     }
   }
-  return selected;
+  return new Set(found.map((id) => pipeline.tasks[id]!.name));
 }

@@ -1,6 +1,6 @@
 /** Text views of a plan that run nothing: `--dry-run` and `--list`. */
 
-import { formatDuration, stageLabel, table } from '../format.js';
+import { formatDuration, shownNames, stageLabel, table } from '../format.js';
 import type { Verdict } from '../freshness.js';
 import { describeCommand } from '../model.js';
 import type { Plan, PlanTask } from '../plan.js';
@@ -55,7 +55,7 @@ export function renderList(pipeline: ResolvedPipeline): string[] {
     rows.push([
       task.name,
       ...(tagged ? [task.tags.join(', ') || '—'] : []),
-      task.deps.join(', ') || '—',
+      shownNames(task.deps) || '—',
       task.description ?? (task.run === undefined ? '(goal)' : ''),
     ]);
   }

@@ -152,6 +152,24 @@ export default p;
   t.match(mermaid.stdout, /t0 --> t1/);
 });
 
+t.test('--list of a goal over many tasks names the first ones and how many, and keeps rows short', async (t) => {
+  const dir = tempProject({
+    'deployfile.mjs': `import { pipeline } from 'stagerun';
+const p = pipeline();
+const names = Array.from({ length: 5000 }, (_, i) => 't' + i);
+for (const name of names) p.task(name, { run: 'true' });
+p.task('all', { deps: names, description: 'every task' });
+p.default('all');
+export default p;
+`,
+  });
+  const list = await runMain(['--list'], { cwd: dir });
+  t.equal(list.code, 0, list.stderr);
+  t.match(list.stdout, /^all +t0, t1, t2, .*, t18, … \(5,000 in all\) +every task$/m);
+  const widest = Math.max(...list.stdout.split('\n').map((line) => line.length));
+  t.ok(widest < 300, `no row is padded to the width of 5,000 names (widest: ${widest})`);
+});
+
 t.test('-f may name a directory: its deployfile is used', async (t) => {
   const dir = tempProject({ 'infra/deployfile.ts': `${header}p.task('where', { run: 'pwd' });\nexport default p;\n` });
   const result = await runMain(['-f', 'infra', 'where'], { cwd: dir });
