@@ -1,14 +1,21 @@
 /**
- * The executor that runs tasks on this machine: commands as processes (execa), functions
+ * The executor that runs tasks on this machine: commands as processes, functions
  * in-process. Each process leads its own process group so that stopping a task stops
- * everything it started: execa alone signals only the shell, and the shell's children
- * would keep running (and keep our pipes open).
+ * everything it started: signalling only the shell would leave its children running (and
+ * holding our pipes open).
+ *
+ * Processes are started with node:child_process directly. execa did this until the
+ * per-task bar (docs/performance.md): it added 0.5–0.7 ms to each task on top of spawn's
+ * own ~1 ms, and stagerun used none of what it adds (no buffering, no rejection, its own
+ * line splitting and group signalling). Its module also made every run's process 30 MB
+ * larger, and forking a larger process is slower.
  *
  * A task ends when its own process exits, as in make. Children it left running in the
  * background (`server &`) do not hold it or its dependents: what they print is still
  * shown under the task's name, and their group is ended when the run ends (`close()`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { type SpawnOptionsWithStdioTuple, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import type { Attempt, Executor, Outcome, RunningTask, TaskIO } from './executor.js';
 import { LineSplitter } from './lines.js';
@@ -16,7 +23,6 @@ import { type TaskContext, type TaskFunction, withArgs } from './model.js';
 import type { PlanTask } from './plan.js';
 import { type Watchdog, watchdog } from './watchdog.js';
 
-type Execa = typeof import('execa').execa;
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 export interface LocalExecutorOptions {
@@ -121,14 +127,15 @@ export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask, 
   return env;
 }
 
-function spawnFailure(error: { code?: string; originalMessage?: string; shortMessage?: string }, command: string): Outcome {
+/** Why a process could not start, in words: a missing command and a missing directory both come back as ENOENT. */
+function spawnFailure(error: NodeJS.ErrnoException, command: string, cwd: string): Outcome {
+  if (error.code === 'ENOENT' && !existsSync(cwd)) return { kind: 'could-not-start', reason: `directory not found: ${cwd}` };
   if (error.code === 'ENOENT') return { kind: 'could-not-start', reason: `command not found: ${command}` };
   if (error.code === 'EACCES') return { kind: 'could-not-start', reason: `permission denied: ${command}` };
-  return { kind: 'could-not-start', reason: error.originalMessage ?? error.shortMessage ?? 'could not start' };
+  return { kind: 'could-not-start', reason: error.message };
 }
 
 export class LocalExecutor implements Executor {
-  readonly #execa: Execa;
   readonly #graceMs: number;
   readonly #stopSignal: NodeJS.Signals;
   readonly #env: Readonly<Record<string, string>>;
@@ -136,8 +143,7 @@ export class LocalExecutor implements Executor {
   /** Groups whose leader exited while other members may still run: ended by close(). */
   readonly #lingering = new Map<number, () => Promise<void>>();
 
-  private constructor(execa: Execa, options: LocalExecutorOptions) {
-    this.#execa = execa;
+  constructor(options: LocalExecutorOptions = {}) {
     this.#graceMs = options.graceMs ?? 5000;
     this.#stopSignal = options.stopSignal ?? 'SIGTERM';
     const env = copyEnv(options.env ?? process.env);
@@ -147,10 +153,9 @@ export class LocalExecutor implements Executor {
     this.#watchdog = options.watchdog === false ? undefined : watchdog(this.#graceMs);
   }
 
-  /** Async because execa is loaded only when something actually runs (its import costs about 55 ms). */
+  /** The same as `new LocalExecutor(options)` (kept from when it loaded a library first). */
   static async create(options: LocalExecutorOptions = {}): Promise<LocalExecutor> {
-    const { execa } = await import('execa');
-    return new LocalExecutor(execa, options);
+    return new LocalExecutor(options);
   }
 
   start(attempt: Attempt, io: TaskIO): RunningTask {
@@ -174,20 +179,17 @@ export class LocalExecutor implements Executor {
 
   #startProcess({ task, number, hash }: Attempt, run: string | readonly string[], io: TaskIO): RunningTask {
     installExitHook();
-    const common = {
+    // Each task leads its own process group (detached: setsid), so that stopping it stops all it started.
+    const options: SpawnOptionsWithStdioTuple<'ignore', 'pipe', 'pipe'> = {
       cwd: task.cwd,
       env: taskEnv(this.#env, task, number, hash),
-      extendEnv: false,
       detached: true,
-      reject: false,
-      buffer: false,
-      stdin: 'ignore',
-      encoding: 'buffer',
-    } as const;
+      stdio: ['ignore', 'pipe', 'pipe'],
+    };
     const subprocess =
       typeof run === 'string'
-        ? this.#execa(withArgs(run, task.args), { ...common, shell: true })
-        : this.#execa(run[0]!, [...run.slice(1), ...task.args], common);
+        ? spawn('/bin/sh', ['-c', withArgs(run, task.args)], options)
+        : spawn(run[0]!, [...run.slice(1), ...task.args], options);
     const pid = subprocess.pid;
     if (pid !== undefined) {
       liveGroups.add(pid);
@@ -220,8 +222,10 @@ export class LocalExecutor implements Executor {
       this.#lingering.set(pid, () => endGroup(pid, this.#graceMs).then(forgetGroup));
     };
     // The pipes close when every process holding them has exited or let go of them.
+    let settleTimer: NodeJS.Timeout | undefined;
     subprocess.on('close', () => {
       clearTimeout(killTimer);
+      clearTimeout(settleTimer);
       out.end();
       err.end();
       if (stopped || pid === undefined) forgetGroup();
@@ -232,26 +236,20 @@ export class LocalExecutor implements Executor {
       exited = code !== null ? { kind: 'exited', exitCode: code } : { kind: 'signalled', signal: signal ?? 'an unknown signal' };
       // Output the process wrote just before it exited may still be in the pipe: give it a
       // moment, then end the task even if a background child still holds the pipe.
-      setTimeout(() => {
+      settleTimer = setTimeout(() => {
         if (ended) return;
         if (!stopped) leaveToClose();
         endTask();
-      }, OUTPUT_SETTLE_MS).unref();
+      }, OUTPUT_SETTLE_MS);
+      settleTimer.unref();
     });
-    subprocess.then(
-      (result) => {
-        if (exited) return;
-        // It never ran: execa resolves without an exit code when the command could not start.
-        forgetGroup();
-        exited = spawnFailure(result, typeof run === 'string' ? run : run[0]!);
-        endTask();
-      },
-      (error: unknown) => {
-        forgetGroup();
-        exited ??= { kind: 'could-not-start', reason: String((error as Error)?.message ?? error) };
-        endTask();
-      },
-    );
+    // It never ran (no such command or directory): no 'exit' comes, and 'close' may.
+    subprocess.on('error', (error: NodeJS.ErrnoException) => {
+      if (exited) return;
+      forgetGroup();
+      exited = spawnFailure(error, typeof run === 'string' ? '/bin/sh' : run[0]!, task.cwd);
+      endTask();
+    });
     return {
       stop: (force) => {
         if (pid === undefined) return;

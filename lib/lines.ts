@@ -1,7 +1,6 @@
 /**
  * Splits a byte stream into lines: UTF-8 decoded across chunk boundaries, `\n` or `\r\n`
- * endings, and a last line without an ending flushed at the end. (execa's line transforms
- * do this too, at about half a millisecond more per process; see docs/performance.md.)
+ * endings, and a last line without an ending flushed at the end.
  */
 import { StringDecoder } from 'node:string_decoder';
 

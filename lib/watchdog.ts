@@ -5,7 +5,8 @@
  * SIGTERM, then SIGKILL after the grace period. No task process outlives stagerun.
  *
  * It costs one `sh` started per run (off the path of the first task) and one short write
- * per task start and end; it reads nothing else and prints nothing.
+ * per turn of the event loop that started or ended tasks (the lines of one turn go in one
+ * write: the shell reads a byte at a time, and each write wakes it); it prints nothing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
@@ -60,8 +61,18 @@ export function startWatchdog(graceMs: number): Watchdog {
   let alive = stdin !== undefined && stdin !== null;
   child?.on('error', () => (alive = false));
   stdin?.on('error', () => (alive = false));
+  // Lines are written together at the end of the current turn: a group is registered before
+  // anything else can happen (the process cannot die between its spawn and that write, short
+  // of a SIGKILL landing within the same synchronous stretch of JavaScript).
+  let pending = '';
+  const flush = () => {
+    if (alive && pending !== '') stdin!.write(pending);
+    pending = '';
+  };
   const send = (line: string) => {
-    if (alive) stdin!.write(line);
+    if (!alive) return;
+    if (pending === '') queueMicrotask(flush);
+    pending += line;
   };
   return {
     watch: (pgid) => send(`+ ${pgid}\n`),

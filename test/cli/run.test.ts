@@ -49,15 +49,20 @@ t.test('keep-going runs what does not depend on the failure', async (t) => {
 
 t.test('a command that does not exist, and a function that throws', async (t) => {
   const dir = tempProject({
+    'gone/.keep': '',
     'deployfile.ts': `${header}
 p.task('missing', { run: ['no-such-command-xyz', '--flag'] });
+// Its directory exists when the run is planned, and is gone by the time it starts.
+p.task('remove', { run: 'rm gone/.keep && rmdir gone' });
+p.task('nowhere', { run: 'echo hi', cwd: 'gone', deps: ['remove'] });
 p.task('throws', { run: async ({ log }) => { log('about to fail'); throw new Error('bucket not found'); } });
 export default p;
 `,
   });
-  const result = await runMain(['missing', 'throws', '-k', '-j2'], { cwd: dir });
+  const result = await runMain(['missing', 'nowhere', 'throws', '-k', '-j2'], { cwd: dir });
   t.equal(result.code, 1);
   t.match(result.stdout, /^missing +│ ✗ failed: command not found: no-such-command-xyz/m);
+  t.match(result.stdout, /^nowhere +│ ✗ failed: directory not found: .*\/gone in /m, 'not "command not found: /bin/sh"');
   t.match(result.stdout, /^throws +│ about to fail$/m);
   t.match(result.stdout, /^throws +│ ✗ failed: bucket not found/m);
 });
