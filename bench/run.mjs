@@ -134,28 +134,35 @@ if (only.has('scheduling')) {
 if (only.has('overhead')) {
   results.runs.overhead = runs(5);
   const n = results.runs.overhead;
+  let oneTaskDir;
   for (const [dag, jobs] of [
     [independent(500), 2],
     [chain(500), 2],
+    [independent(2000), 2],
     [independent(1), 1],
   ]) {
     const dir = project(root, `overhead-${dag.tasks.length}-${dag.name.startsWith('chain') ? 'chain' : 'flat'}`, dag);
+    if (dag.tasks.length === 1) oneTaskDir = dir;
     log(`${dag.name} at -j${jobs} (${n} runs)`);
     results.overhead.push({
       workload: dag.tasks.length === 1 ? 'one `true` task (a whole run)' : dag.name,
+      tasks: dag.tasks.length,
       jobs,
       tools: compareCandidates(peers(dir, jobs, { staged: false }), n),
     });
   }
+  // Commands that run nothing, in the one-task project (its bundle already kept by the runs above).
   log(`start-up (${n * 3} runs)`);
-  const empty = mkdtempSync(path.join(root, 'startup-'));
   results.overhead.push({
-    workload: 'start-up: `stagerun --version` and `node -e 0`',
+    workload: 'start-up: commands that run nothing, and `node -e 0`',
+    tasks: 0,
     jobs: 1,
     tools: compareCandidates(
       [
-        { id: 'stagerun --version', command: tools.node, args: [cli, '--version'], cwd: empty },
-        { id: 'node -e 0', command: tools.node, args: ['-e', '0'], cwd: empty },
+        { id: 'stagerun --version', command: tools.node, args: [cli, '--version'], cwd: oneTaskDir },
+        { id: 'stagerun --help', command: tools.node, args: [cli, '--help'], cwd: oneTaskDir },
+        { id: 'stagerun --list', command: tools.node, args: [cli, '--list'], cwd: oneTaskDir },
+        { id: 'node -e 0', command: tools.node, args: ['-e', '0'], cwd: oneTaskDir },
       ],
       n * 3,
     ),
@@ -170,8 +177,12 @@ if (only.has('scale')) {
   const dir = project(root, 'scale', dag, { large: true });
   const memory = { memory: true, timeBinary: tools.time };
   const candidates = [
-    stagerun(dir, ['--dry-run'], { id: 'stagerun: load + validate + plan (--dry-run)', ...memory }),
-    stagerun(dir, ['compare', '-j', '64', '--simulate', '--format', 'json'], { id: 'stagerun: compare --simulate -j64', ...memory }),
+    stagerun(dir, ['-f', 'deployfile.mjs', '--dry-run'], { id: 'stagerun --dry-run (names read from JSON)', ...memory }),
+    stagerun(dir, ['-f', 'deployfile.ts', '--dry-run'], { id: 'stagerun --dry-run (names computed in TypeScript)', ...memory }),
+    stagerun(dir, ['-f', 'deployfile.mjs', 'compare', '-j', '64', '--simulate', '--format', 'json'], {
+      id: 'stagerun compare --simulate -j64',
+      ...memory,
+    }),
   ];
   if (tools.make) candidates.push({ id: 'make -n -j64 (dry run)', command: tools.make, args: ['-n', '-j64', 'all'], cwd: dir, ...memory });
   if (tools.ninja)
