@@ -139,6 +139,59 @@ t.test('a run reads only the recent runs it needs: damage further back is never 
   );
 });
 
+t.test('durations for a few tasks, cut out of each line, are those of parsing it whole', async (t) => {
+  const file = tempFile();
+  const mine = path.join(path.dirname(path.dirname(file)), 'deployfile.ts');
+  const run = (i: number, extra: Partial<RunReport> = {}): RunReport => {
+    const report = simulate(seedPipeline(), { jobs: 2, durations: { A: 100 + i, B: 200 + i, C: 1, D: 1, E: 1, F: 1 } });
+    return {
+      ...report,
+      simulated: false,
+      deployfile: mine,
+      tasks: report.tasks.map((task) =>
+        task.name === 'B' && i % 3 === 0
+          ? // A reason holding what a task record starts with, quoted: it must not be taken for one.
+            {
+              ...task,
+              status: 'failed',
+              reason: 'bad {"name":"A","x":1} and \\ "quotes" }]',
+              attempts: [...task.attempts, ...task.attempts],
+            }
+          : task.name === 'A' && i % 4 === 0
+            ? { ...task, status: 'no-change' }
+            : task,
+      ),
+      ...extra,
+    };
+  };
+  for (let i = 0; i < 14; i++) appendHistory(file, run(i));
+  appendHistory(file, run(90, { simulated: true }));
+  appendHistory(file, run(91, { deployfile: '/elsewhere/other-deployfile.ts' }));
+  appendFileSync(file, '{"schemaVersion":2,"id":"torn"\n');
+  const whole = (wanted: Set<string>) => {
+    // More wanted tasks than are cut out: every line parsed whole; then the answers for these.
+    const all = recentDurations(file, {
+      wanted: new Set([...wanted, 'C', 'D', 'E', 'F', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10', 'x11', 'x12']),
+      deployfile: mine,
+    });
+    return [...wanted].map((name) => [name, all.durations.get(name), all.attempts.get(name)]);
+  };
+  for (const wanted of [new Set(['A']), new Set(['B']), new Set(['A', 'B']), new Set(['A', 'missing'])]) {
+    const warnings: HistoryWarning[] = [];
+    const cut = recentDurations(file, { wanted, deployfile: mine, onWarning: (warning) => warnings.push(warning) });
+    t.same(
+      [...wanted].map((name) => [name, cut.durations.get(name), cut.attempts.get(name)]),
+      whole(wanted),
+      [...wanted].join(','),
+    );
+    t.same(
+      warnings.map((warning) => warning.line),
+      [17],
+      'the torn line is still reported, by number',
+    );
+  }
+});
+
 t.test('trimming cuts at a line boundary, without parsing, and keeps what is newest', async (t) => {
   const file = tempFile();
   mkdirSync(path.dirname(file), { recursive: true });
