@@ -151,6 +151,35 @@ if (only.has('overhead')) {
       tools: compareCandidates(peers(dir, jobs, { staged: false }), n),
     });
   }
+  // The run's own work per task, without processes: in-process no-op function tasks.
+  for (const count of [1, 500, 2000]) {
+    const dir = mkdtempSync(path.join(root, `functions-${count}-`));
+    mkdirSync(path.join(dir, 'node_modules'));
+    symlinkSync(repo, path.join(dir, 'node_modules/stagerun'), 'dir');
+    writeFileSync(
+      path.join(dir, 'deployfile.ts'),
+      `import { pipeline } from 'stagerun';
+const p = pipeline();
+const names = Array.from({ length: ${count} }, (_, i) => 't' + i);
+for (const name of names) p.task(name, { run: async () => {} });
+p.task('all', { deps: names });
+p.default('all');
+export default p;
+`,
+    );
+    log(`${count} in-process no-op tasks at -j2 (${n} runs)`);
+    const tools = compareCandidates(
+      [stagerun(dir, ['-j', '2', '--no-summary', '--no-progress', '--no-history'], { id: 'stagerun dag' })],
+      n,
+    );
+    results.overhead.push({
+      workload: `${count} in-process no-op function task${count === 1 ? '' : 's'}`,
+      tasks: count,
+      jobs: 2,
+      functions: true,
+      tools,
+    });
+  }
   // Commands that run nothing, in the one-task project (its bundle already kept by the runs above).
   log(`start-up (${n * 3} runs)`);
   results.overhead.push({
