@@ -4,9 +4,9 @@
  * skipped cleanup), the pipe closes, and the watchdog ends every group still registered:
  * SIGTERM, then SIGKILL after the grace period. No task process outlives stagerun.
  *
- * It costs one `sh` started per run (off the path of the first task) and one short write
- * per turn of the event loop that started or ended tasks (the lines of one turn go in one
- * write: the shell reads a byte at a time, and each write wakes it); it prints nothing.
+ * It costs one `sh` started per run (off the path of the first task), one short write per
+ * task start, and one per turn of the event loop for the tasks that ended in it (the shell
+ * reads a byte at a time, and each write wakes it); it prints nothing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
@@ -61,22 +61,29 @@ export function startWatchdog(graceMs: number): Watchdog {
   let alive = stdin !== undefined && stdin !== null;
   child?.on('error', () => (alive = false));
   stdin?.on('error', () => (alive = false));
-  // Lines are written together at the end of the current turn: a group is registered before
-  // anything else can happen (the process cannot die between its spawn and that write, short
-  // of a SIGKILL landing within the same synchronous stretch of JavaScript).
-  let pending = '';
-  const flush = () => {
-    if (alive && pending !== '') stdin!.write(pending);
-    pending = '';
+  const write = (text: string) => {
+    if (alive) stdin!.write(text);
   };
-  const send = (line: string) => {
-    if (!alive) return;
-    if (pending === '') queueMicrotask(flush);
-    pending += line;
+  // A group is registered at once: between its spawn and this write, stagerun dying would
+  // orphan it (a test that SIGKILLs stagerun under load caught a batched write doing so).
+  // Forgetting can wait for the end of the turn and go in one write with the others: a late
+  // "forget" only makes the watchdog signal a group that is already gone.
+  let forgotten = '';
+  const flushForgotten = () => {
+    write(forgotten);
+    forgotten = '';
+  };
+  const forget = (line: string) => {
+    if (forgotten === '') queueMicrotask(flushForgotten);
+    forgotten += line;
   };
   return {
-    watch: (pgid) => send(`+ ${pgid}\n`),
-    forget: (pgid) => send(`- ${pgid}\n`),
+    watch: (pgid) => {
+      // A reused process id must not be forgotten by a line that was meant for its predecessor.
+      if (forgotten !== '') forgotten = forgotten.replace(`- ${pgid}\n`, '');
+      write(`+ ${pgid}\n`);
+    },
+    forget: (pgid) => forget(`- ${pgid}\n`),
     pid: child?.pid,
   };
 }
