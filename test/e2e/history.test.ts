@@ -4,26 +4,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { type HistoryWarning, readHistory } from '../../lib/history.js';
-import type { RunReport } from '../../lib/run-report.js';
 import { runCli, tempProject, waitFor } from '../helpers/cli.js';
-
-const deployfile = `import { pipeline } from 'stagerun';
-const p = pipeline();
-const build = p.task('build', { run: 'sleep 0.2; echo built' });
-p.task('test', { run: 'sleep 0.3', deps: [build] });
-p.task('lint', { run: 'sleep 0.1' });
-p.task('slow', { run: 'echo $$ > slow.pid; sleep 30' });
-p.task('ci', { deps: ['test', 'lint'] });
-p.default('ci');
-export default p;
-`;
-
-const historyOf = (dir: string) => path.join(dir, '.stagerun/history.jsonl');
-function read(dir: string): { runs: RunReport[]; warnings: HistoryWarning[] } {
-  const warnings: HistoryWarning[] = [];
-  return { runs: readHistory(historyOf(dir), (warning) => warnings.push(warning)), warnings };
-}
+import { deployfile, historyOf, read } from '../helpers/history-project.js';
 
 t.test('kill -9 in the middle of a run leaves history whole', async (t) => {
   const dir = tempProject({ 'deployfile.ts': deployfile });
