@@ -116,6 +116,9 @@ async function bundle(file: string, outfile: string, cwd: string): Promise<Bundl
   try {
     const result = await esbuild.build({
       entryPoints: [file],
+      // Paths in errors and in the metafile are relative to this: the deployfile's directory,
+      // not wherever stagerun was started from.
+      absWorkingDir: path.dirname(file),
       bundle: true,
       write: false,
       platform: 'node',
@@ -136,7 +139,7 @@ async function bundle(file: string, outfile: string, cwd: string): Promise<Bundl
     });
     // Files esbuild read itself (JSON, say) are hashed as they are now.
     for (const input of Object.keys(result.metafile.inputs)) {
-      const absolute = path.resolve(input);
+      const absolute = path.resolve(path.dirname(file), input);
       inputs[absolute] ??= sha256(readFileSync(absolute));
     }
     return { text: result.outputFiles[0]!.text, inputs };

@@ -89,6 +89,28 @@ t.test('syntax error in a file the deployfile imports', async (t) => {
   );
 });
 
+t.test('syntax errors point at the right file and column, wherever the deployfile is', async (t) => {
+  // esbuild reports paths relative to its working directory: they must not be read against
+  // another one (a fresh clone at another depth than /tmp once made them point elsewhere).
+  await expectError(
+    t,
+    {
+      'deep/er/deployfile.ts': `${header}import './services/a.js';\nexport default p;\n`,
+      'deep/er/services/a.ts': `export const x = (;\n`,
+    },
+    [],
+    [/could not load the deployfile: Unexpected ";" at services\/a\.ts:1:19$/m, /1 \| export const x = \(;/],
+    '/deep/er',
+  );
+  await expectError(
+    t,
+    { 'deep/er/deployfile.ts': `const = 1;\n` },
+    [],
+    [/Expected identifier but found "=" at deployfile\.ts:1:7$/m],
+    '/deep/er',
+  );
+});
+
 t.test('a deployfile that throws while loading', async (t) => {
   await expectError(
     t,
