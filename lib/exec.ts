@@ -149,8 +149,11 @@ export class LocalExecutor implements Executor {
     const env = copyEnv(options.env ?? process.env);
     if ((options.colorLevel ?? 0) > 0 && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)
       env.FORCE_COLOR = String(options.colorLevel);
-    this.#env = env;
     this.#watchdog = options.watchdog === false ? undefined : watchdog(this.#graceMs);
+    // Inherited by everything the tasks start: if stagerun dies, the watchdog finds them by it.
+    if (this.#watchdog) env.STAGERUN_WATCHDOG = this.#watchdog.mark;
+    else delete env.STAGERUN_WATCHDOG;
+    this.#env = env;
   }
 
   /** The same as `new LocalExecutor(options)` (kept from when it loaded a library first). */

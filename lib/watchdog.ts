@@ -9,9 +9,15 @@
  * reads a byte at a time, and each write wakes it); it prints nothing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 // Each live group is a shell variable g_<pgid>; the loop ends when stagerun's end of the
-// pipe closes. Terminal signals are ignored: only the pipe says when stagerun is gone.
+// pipe closes. Then every registered group is ended, and so is every process that carries
+// this watchdog's mark in its environment ($2, given to every task process and inherited by
+// all they start): that catches a task process stagerun died before registering (between
+// spawn() and the write that follows it), and one that left its group (\`setsid daemon &\`).
+// The mark is found through /proc (Linux); without it, the groups alone are ended.
+// Terminal signals are ignored: only the pipe says when stagerun is gone.
 const SCRIPT = `trap '' INT HUP TERM QUIT
 while read -r op pid; do
   case "$op$pid" in
@@ -20,11 +26,17 @@ while read -r op pid; do
     -*) unset "g_$pid" ;;
   esac
 done
+marked() {
+  grep -l -s -z -x -F "STAGERUN_WATCHDOG=$1" /proc/[0-9]*/environ 2>/dev/null | sed -n 's|^/proc/\\([0-9][0-9]*\\)/environ$|\\1|p'
+}
 pids=$(set | sed -n 's/^g_\\([0-9][0-9]*\\)=.*/\\1/p')
-[ -z "$pids" ] && exit 0
+others=$(marked "$2")
+[ -z "$pids$others" ] && exit 0
 for p in $pids; do kill -TERM "-$p" 2>/dev/null; done
+for p in $others; do kill -TERM "$p" 2>/dev/null; done
 sleep "$1"
 for p in $pids; do kill -KILL "-$p" 2>/dev/null; done
+for p in $(marked "$2"); do kill -KILL "$p" 2>/dev/null; done
 `;
 
 export interface Watchdog {
@@ -32,6 +44,8 @@ export interface Watchdog {
   watch(pgid: number): void;
   /** The group is gone (or was ended by stagerun): forget it. */
   forget(pgid: number): void;
+  /** The value of STAGERUN_WATCHDOG to give every task process: what the watchdog looks for if stagerun dies. */
+  readonly mark: string;
   readonly pid: number | undefined;
 }
 
@@ -43,11 +57,20 @@ export function watchdog(graceMs: number): Watchdog {
   return shared;
 }
 
+function withoutMark(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { STAGERUN_WATCHDOG: _, ...rest } = env;
+  return rest;
+}
+
 export function startWatchdog(graceMs: number): Watchdog {
+  const mark = `${process.pid}-${randomBytes(6).toString('hex')}`;
   let child: ChildProcess | undefined;
   try {
-    child = spawn('/bin/sh', ['-c', SCRIPT, 'stagerun-watchdog', String(Math.max(0, graceMs) / 1000)], {
+    child = spawn('/bin/sh', ['-c', SCRIPT, 'stagerun-watchdog', String(Math.max(0, graceMs) / 1000), mark], {
       stdio: ['pipe', 'ignore', 'ignore'],
+      // Without an outer stagerun's mark (when stagerun runs as a task): the outer watchdog must
+      // not end this one, which has this run's tasks to look after.
+      env: withoutMark(process.env),
       // Its own group: a Ctrl-C at the terminal is stagerun's to handle, not the watchdog's.
       detached: true,
     });
@@ -84,6 +107,7 @@ export function startWatchdog(graceMs: number): Watchdog {
       write(`+ ${pgid}\n`);
     },
     forget: (pgid) => forget(`- ${pgid}\n`),
+    mark,
     pid: child?.pid,
   };
 }

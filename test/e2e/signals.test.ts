@@ -123,3 +123,26 @@ t.test('stagerun killed with SIGKILL: the watchdog ends every task group', async
   await waitFor(() => all.every((pid) => !isAlive(pid)), 5000, 'every task process to end').catch(() => {});
   t.same(all.filter(isAlive), [], 'no task process outlives stagerun');
 });
+
+t.test('stagerun killed with SIGKILL: a process that left the group of its task is ended too', async (t) => {
+  // `setsid` puts the sleep in a session and group of its own: only the mark it inherited
+  // in its environment ties it to the run.
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+p.task('daemon', { run: 'setsid sleep 300 & echo $! > daemon.pid; sleep 300' });
+export default p;
+`,
+  });
+  let child: ChildProcess | undefined;
+  const running = runCli(['daemon', '--grace', '1'], { cwd: dir, onSpawn: (c) => (child = c) });
+  const pidFile = path.join(dir, 'daemon.pid');
+  await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 15_000, 'the daemon');
+  const daemon = Number(readFileSync(pidFile, 'utf8'));
+  t.teardown(() => void (isAlive(daemon) && process.kill(daemon, 'SIGKILL')));
+  t.match(readFileSync(`/proc/${daemon}/environ`, 'latin1'), /(^|\0)STAGERUN_WATCHDOG=\d+-[0-9a-f]+\0/, 'the mark is inherited');
+  child!.kill('SIGKILL');
+  await running;
+  await waitFor(() => !isAlive(daemon), 5000, 'the daemon to end').catch(() => {});
+  t.notOk(isAlive(daemon), 'the process in its own session is gone');
+});
