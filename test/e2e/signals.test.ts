@@ -32,6 +32,15 @@ function pids(dir: string): number[] {
   });
 }
 
+/** The pid a task wrote to `file` (once the line is complete); killed at the test's end if still alive. */
+async function pidWritten(t: Tap, dir: string, file: string): Promise<number> {
+  const pidFile = path.join(dir, file);
+  await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 15_000, file);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  t.teardown(() => void (isAlive(pid) && process.kill(pid, 'SIGKILL')));
+  return pid;
+}
+
 async function interrupt(t: Tap, dir: string, args: string[], send: (child: ChildProcess) => void) {
   let child: ChildProcess | undefined;
   const running = runCli(['-j2', '--report', 'report.json', ...args], { cwd: dir, onSpawn: (c) => (child = c) });
@@ -95,10 +104,7 @@ export default p;
   });
   let child: ChildProcess | undefined;
   const running = runCli(['long', 'blocking', '-j2'], { cwd: dir, onSpawn: (c) => (child = c) });
-  const pidFile = path.join(dir, 'long.pid');
-  await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 15_000, 'the long task');
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  t.teardown(() => void (isAlive(pid) && process.kill(pid, 'SIGKILL')));
+  const pid = await pidWritten(t, dir, 'long.pid');
   child!.kill('SIGINT');
   const result = await running;
   t.equal(result.code, 130, 'stagerun handled the signal and exited 130');
@@ -136,10 +142,7 @@ export default p;
   });
   let child: ChildProcess | undefined;
   const running = runCli(['daemon', '--grace', '1'], { cwd: dir, onSpawn: (c) => (child = c) });
-  const pidFile = path.join(dir, 'daemon.pid');
-  await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 15_000, 'the daemon');
-  const daemon = Number(readFileSync(pidFile, 'utf8'));
-  t.teardown(() => void (isAlive(daemon) && process.kill(daemon, 'SIGKILL')));
+  const daemon = await pidWritten(t, dir, 'daemon.pid');
   t.match(readFileSync(`/proc/${daemon}/environ`, 'latin1'), /(^|\0)STAGERUN_WATCHDOG=\d+-[0-9a-f]+\0/, 'the mark is inherited');
   child!.kill('SIGKILL');
   await running;
