@@ -113,16 +113,21 @@ export class NotAPipelineError extends StagerunError {
   }
 }
 
+/** What an invalid declaration belongs to; named first in the message. */
+export type Declaring = 'task' | 'service' | 'pipeline';
+
 export class InvalidTaskError extends StagerunError {
   readonly code = 'E_INVALID_TASK';
   constructor(
+    /** The task's or service's name (`pipeline` for the pipeline's own options). */
     readonly task: string,
     readonly option: string,
     readonly value: unknown,
     readonly reason: string,
     file?: string,
+    readonly subject: Declaring = 'task',
   ) {
-    super(`task '${task}': ${option} ${reason} (got ${describeValue(value)})`, file);
+    super(`${subject === 'pipeline' ? 'pipeline' : `${subject} '${task}'`}: ${option} ${reason} (got ${describeValue(value)})`, file);
   }
 }
 

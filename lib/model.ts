@@ -7,7 +7,7 @@
  * recorded with the line that made it, and every mistake in the deployfile is reported
  * together when the pipeline is checked.
  */
-import { DuplicateTaskError, InvalidTaskError, type StagerunError } from './errors.js';
+import { type Declaring, DuplicateTaskError, InvalidTaskError, type StagerunError } from './errors.js';
 import { type CallSite, captureSite, locate } from './location.js';
 import { OptionProblem, readEnv, readTaskOptions, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from './options.js';
 import { isPipelineBrand, isService, isTaskRef, PIPELINE, REF } from './refs.js';
@@ -104,7 +104,7 @@ export interface Declared<E extends StagerunError = StagerunError> {
   readonly site: CallSite | undefined;
 }
 
-function nameProblem(kind: string, name: unknown, local: boolean): InvalidTaskError | undefined {
+function nameProblem(kind: 'task' | 'service', name: unknown, local: boolean): InvalidTaskError | undefined {
   if (typeof name === 'string' && NAME_PATTERN.test(name) && !(local && name.includes(':'))) return undefined;
   return new InvalidTaskError(
     typeof name === 'string' ? name : String(name),
@@ -113,10 +113,18 @@ function nameProblem(kind: string, name: unknown, local: boolean): InvalidTaskEr
     local
       ? "must be letters, digits and _ . @ / + - (no ':' in a service's task names; stagerun adds the service prefix)"
       : "must be letters, digits and _ . @ / + - :, and must not start with ':'",
+    undefined,
+    kind,
   );
 }
 
-function unknownKeys(owner: string, options: object, known: readonly string[], what: string): InvalidTaskError[] {
+function unknownKeys(
+  owner: string,
+  options: object,
+  known: readonly string[],
+  what: string,
+  subject: Declaring = 'task',
+): InvalidTaskError[] {
   let errors: InvalidTaskError[] | undefined;
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
@@ -128,6 +136,8 @@ function unknownKeys(owner: string, options: object, known: readonly string[], w
         `${what} '${key}'`,
         (options as Record<string, unknown>)[key],
         `is not an option${hint ? ` (did you mean '${hint}'?)` : ''}; options are ${known.join(', ')}`,
+        undefined,
+        subject,
       ),
     );
   }
@@ -138,10 +148,10 @@ function optionErrors(task: string, problems: { option: string; problem: OptionP
   return problems.map(({ option, problem, value }) => new InvalidTaskError(task, option, value, problem.reason));
 }
 
-function checkRefs(owner: string, option: string, refs: readonly unknown[]): InvalidTaskError[] {
+function checkRefs(owner: string, option: string, refs: readonly unknown[], subject: Declaring = 'task'): InvalidTaskError[] {
   return refs
     .filter((ref) => typeof ref !== 'string' && !isTaskRef(ref) && !isService(ref))
-    .map((ref) => new InvalidTaskError(owner, option, ref, 'must hold task handles, service handles or names'));
+    .map((ref) => new InvalidTaskError(owner, option, ref, 'must hold task handles, service handles or names', undefined, subject));
 }
 
 /**
@@ -193,17 +203,23 @@ export class Service<Name extends string = string> {
     let dir: string = name;
     let env: Readonly<Record<string, string | undefined>> = {};
     if (typeof options !== 'object' || options === null) {
-      this.#problems.push({ error: new InvalidTaskError(name, 'service options', options, 'must be an object like { dir, after }'), site });
+      this.#problems.push({
+        error: new InvalidTaskError(name, 'options', options, 'must be an object like { dir, after }', undefined, 'service'),
+        site,
+      });
     } else {
-      for (const error of unknownKeys(name, options, SERVICE_OPTION_NAMES, 'service option')) this.#problems.push({ error, site });
+      for (const error of unknownKeys(name, options, SERVICE_OPTION_NAMES, 'option', 'service')) this.#problems.push({ error, site });
       if (options.dir !== undefined && typeof options.dir !== 'string')
-        this.#problems.push({ error: new InvalidTaskError(name, 'dir', options.dir, 'must be a string'), site });
+        this.#problems.push({ error: new InvalidTaskError(name, 'dir', options.dir, 'must be a string', undefined, 'service'), site });
       else if (options.dir !== undefined) dir = options.dir;
       if (options.after !== undefined) this.#addAfter(options.after, site);
       if (options.env !== undefined) {
         const read = readEnv(options.env);
         if (read instanceof OptionProblem)
-          this.#problems.push({ error: new InvalidTaskError(name, read.path ?? 'env', read.value ?? options.env, read.reason), site });
+          this.#problems.push({
+            error: new InvalidTaskError(name, read.path ?? 'env', read.value ?? options.env, read.reason, undefined, 'service'),
+            site,
+          });
         else env = read;
       }
     }
@@ -212,7 +228,7 @@ export class Service<Name extends string = string> {
     this.description = typeof options?.description === 'string' ? options.description : undefined;
     const tags = (options as ServiceOptions | null)?.tags;
     if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string' && tag !== ''))) {
-      this.#problems.push({ error: new InvalidTaskError(name, 'tags', tags, 'must be an array of tag names'), site });
+      this.#problems.push({ error: new InvalidTaskError(name, 'tags', tags, 'must be an array of tag names', undefined, 'service'), site });
       this.tags = [];
     } else {
       this.tags = tags ? [...tags] : [];
@@ -222,12 +238,12 @@ export class Service<Name extends string = string> {
   #addAfter(services: readonly unknown[] | unknown, site: CallSite | undefined): void {
     if (!Array.isArray(services)) {
       this.#problems.push({
-        error: new InvalidTaskError(this.name, 'after', services, 'must be an array of services or service names'),
+        error: new InvalidTaskError(this.name, 'after', services, 'must be an array of services or service names', undefined, 'service'),
         site,
       });
       return;
     }
-    const errors = checkRefs(this.name, 'after', services);
+    const errors = checkRefs(this.name, 'after', services, 'service');
     for (const error of errors) this.#problems.push({ error, site });
     if (errors.length === 0) this.#after.push(...(services as (Service | string)[]));
   }
@@ -313,22 +329,39 @@ export class Pipeline {
     const resources: Record<string, number> = {};
     if (typeof options !== 'object' || options === null) {
       this.#problems.push({
-        error: new InvalidTaskError('pipeline', 'options', options, 'must be an object like { root, env, resources }'),
+        error: new InvalidTaskError(
+          'pipeline',
+          'options',
+          options,
+          'must be an object like { root, env, resources }',
+          undefined,
+          'pipeline',
+        ),
         site,
       });
       options = {};
     }
-    for (const error of unknownKeys('pipeline', options, PIPELINE_OPTION_NAMES, 'pipeline option')) this.#problems.push({ error, site });
+    for (const error of unknownKeys('pipeline', options, PIPELINE_OPTION_NAMES, 'option', 'pipeline')) this.#problems.push({ error, site });
     if (options.env !== undefined) {
       const read = readEnv(options.env);
       if (read instanceof OptionProblem)
-        this.#problems.push({ error: new InvalidTaskError('pipeline', read.path ?? 'env', read.value ?? options.env, read.reason), site });
+        this.#problems.push({
+          error: new InvalidTaskError('pipeline', read.path ?? 'env', read.value ?? options.env, read.reason, undefined, 'pipeline'),
+          site,
+        });
       else env = read;
     }
     if (options.resources !== undefined) {
       if (typeof options.resources !== 'object' || options.resources === null || Array.isArray(options.resources)) {
         this.#problems.push({
-          error: new InvalidTaskError('pipeline', 'resources', options.resources, "must be an object of counts, like { 'prod-db': 1 }"),
+          error: new InvalidTaskError(
+            'pipeline',
+            'resources',
+            options.resources,
+            "must be an object of counts, like { 'prod-db': 1 }",
+            undefined,
+            'pipeline',
+          ),
           site,
         });
       } else {
@@ -336,7 +369,14 @@ export class Pipeline {
           if (Number.isInteger(count) && count >= 1) resources[name] = count;
           else
             this.#problems.push({
-              error: new InvalidTaskError('pipeline', `resources.${name}`, count, 'must be a whole number of at least 1'),
+              error: new InvalidTaskError(
+                'pipeline',
+                `resources.${name}`,
+                count,
+                'must be a whole number of at least 1',
+                undefined,
+                'pipeline',
+              ),
               site,
             });
         }
@@ -350,7 +390,7 @@ export class Pipeline {
       if (value === undefined) return fallback;
       if (Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')) return [...value];
       this.#problems.push({
-        error: new InvalidTaskError('pipeline', option, value, 'must be an array of environment variable names'),
+        error: new InvalidTaskError('pipeline', option, value, 'must be an array of environment variable names', undefined, 'pipeline'),
         site,
       });
       return fallback;
@@ -387,7 +427,10 @@ export class Pipeline {
     const site = captureSite(this.add);
     for (const added of services) {
       if (!isService(added)) {
-        this.#problems.push({ error: new InvalidTaskError(String(added), 'add()', added, 'takes services created with service()'), site });
+        this.#problems.push({
+          error: new InvalidTaskError('pipeline', 'add()', added, 'takes services created with service()', undefined, 'pipeline'),
+          site,
+        });
         continue;
       }
       const existing = this.#services.get(added.name);
@@ -405,7 +448,7 @@ export class Pipeline {
   /** The target(s) run when the command line names none. */
   default(...targets: (TaskRef | Service | string)[]): this {
     const site = captureSite(this.default);
-    const errors = checkRefs('pipeline', 'default()', targets);
+    const errors = checkRefs('pipeline', 'default()', targets, 'pipeline');
     for (const error of errors) this.#problems.push({ error, site });
     if (errors.length === 0) this.#defaults = targets;
     return this;
