@@ -187,6 +187,8 @@ export class UnknownTargetError extends StagerunError {
     file?: string,
   ) {
     super(`unknown target '${target}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`, file);
+    // Targets are names; patterns belong to the selection flags.
+    if (/[*?[{]/.test(target)) this.hints.push(`a target is a name, not a pattern: to run the tasks that match, use --only '${target}'`);
     const shown = available.slice(0, 30);
     this.hints.push(`targets: ${shown.join(', ')}${available.length > shown.length ? `, … (${available.length} in all; see --list)` : ''}`);
   }

@@ -28,7 +28,7 @@ export interface PlanOptions extends Selection {
 
 export interface Plan {
   readonly pipeline: ResolvedPipeline;
-  /** The targets as asked for (or the pipeline's defaults). */
+  /** The targets as asked for (or the pipeline's defaults, or `--only SEL` when only a selection was given). */
   readonly requested: readonly string[];
   /** The task names the targets resolved to. */
   readonly targets: readonly string[];
@@ -67,14 +67,20 @@ export function toPlan(source: Pipeline | Plan, targets: readonly string[] = [],
 }
 
 export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[] = [], options: PlanOptions = {}): Plan {
-  const targetTasks = resolveTargets(pipeline, targets);
+  // --only with neither a target nor a default chooses from the whole pipeline (as turbo's --filter does).
+  const fromAll = targets.length === 0 && pipeline.defaults.length === 0 && (options.only?.length ?? 0) > 0;
+  const targetTasks = fromAll ? pipeline.tasks.map((task) => task.name) : resolveTargets(pipeline, targets);
   const args = options.args ?? [];
   const receivers = new Set(args.length > 0 ? targetTasks.filter((name) => pipeline.byName.get(name)!.run !== undefined) : []);
   if (args.length > 0 && receivers.size === 0) {
     const error = new UsageError(
       `the words after '--' (${args.join(' ')}) have no task to go to: ${targetTasks.join(', ')} ${targetTasks.length === 1 ? 'is a goal' : 'are goals'} without a command`,
     );
-    error.hints.push('name the task that should receive them, e.g. stagerun service_a:deploy -- --verbose');
+    const example =
+      targetTasks.flatMap((name) => pipeline.byName.get(name)!.deps).find((dep) => pipeline.byName.get(dep)?.run !== undefined) ??
+      pipeline.tasks.find((task) => task.run !== undefined)?.name ??
+      'service_a:deploy';
+    error.hints.push(`name the task that should receive them, e.g. stagerun ${example} -- ${args.join(' ')}`);
     throw error;
   }
   const none: readonly string[] = [];
@@ -128,7 +134,7 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
   });
   const byName = new Map(tasks.map((task) => [task.name, task]));
   const stages = stageIds.map((ids) => ids.map((id) => tasks[id]!));
-  const requested = targets.length > 0 ? [...targets] : [...pipeline.defaults];
+  const requested = fromAll ? [`--only ${options.only!.join(',')}`] : targets.length > 0 ? [...targets] : [...pipeline.defaults];
   return {
     pipeline,
     requested,

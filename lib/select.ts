@@ -66,7 +66,11 @@ export function selectTasks(
   }
   if (only.length > 0 && selected.size === 0) {
     throw new UsageError(
-      `nothing to run: --only ${selection.only!.join(',')} matches none of the tasks that ${targets.join(', ')} ${targets.length === 1 ? 'needs' : 'need'}`,
+      `nothing to run: --only ${selection.only!.join(',')} matches none of ${
+        targets.length === pipeline.tasks.length
+          ? "the pipeline's tasks"
+          : `the tasks that ${targets.join(', ')} ${targets.length === 1 ? 'needs' : 'need'}`
+      }`,
     );
   }
   const skipped: string[] = [];

@@ -65,3 +65,13 @@ t.test('a selector that matches nothing is refused, with a suggestion', async (t
     message: 'nothing to run: --only slow matches none of the tasks that web:deploy needs',
   });
 });
+
+t.test('--only with no target and no default chooses from the whole pipeline', async (t) => {
+  const plan = toPlan(build(), [], '/tmp', { only: ['*:deploy'] });
+  t.same(names(plan), ['api:build', 'api:e2e', 'api:deploy', 'web:build', 'web:deploy']);
+  t.same(plan.requested, ['--only *:deploy'], 'what the run is called in its header, report and history');
+  t.throws(() => toPlan(build(), [], '/tmp'), { code: 'E_NO_TARGET' }, 'without --only, a target is still needed');
+  const withDefault = build();
+  withDefault.default('web:deploy');
+  t.same(names(toPlan(withDefault, [], '/tmp', { only: ['*:deploy'] })), ['web:build', 'web:deploy'], 'a default still bounds it');
+});

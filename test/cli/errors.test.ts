@@ -171,6 +171,15 @@ t.test('unknown target lists the targets', async (t) => {
     ['deplyo'],
     [/^stagerun: deployfile\.ts: unknown target 'deplyo' \(did you mean 'deploy'\?\)$/m, /^ {2}targets: deploy, test$/m],
   );
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.service('api', { dir: '.' }).task('deploy', { run: 'true' });\nexport default p;\n` },
+    ['api:*'],
+    [
+      /^stagerun: deployfile\.ts: unknown target 'api:\*'$/m,
+      /^ {2}a target is a name, not a pattern: to run the tasks that match, use --only 'api:\*'$/m,
+    ],
+  );
 });
 
 t.test('a mistyped command is suggested as a command', async (t) => {
@@ -281,7 +290,10 @@ t.test("words after '--' with no target named are refused, not dropped", async (
     t,
     goal,
     ['all', '--', '--force'],
-    [/^stagerun: the words after '--' \(--force\) have no task to go to: all is a goal without a command$/m],
+    [
+      /^stagerun: the words after '--' \(--force\) have no task to go to: all is a goal without a command$/m,
+      /^ {2}name the task that should receive them, e\.g\. stagerun a -- --force$/m,
+    ],
   );
 });
 
