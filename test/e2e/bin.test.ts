@@ -1,6 +1,8 @@
-// What only the real bin can show: --version without loading the app, and exiting when the command is done.
+// What only the real bin can show: --version and --help without loading the app, and exiting when the command is done.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
-import { runCli, tempProject } from '../helpers/cli.js';
+import { repoRoot, runCli, runMain, tempProject } from '../helpers/cli.js';
 
 const header = "import { pipeline } from 'stagerun';\nconst p = pipeline();\n";
 
@@ -10,6 +12,24 @@ t.test('--version, anywhere before --, prints the version and runs nothing', asy
   t.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
   const notRun = await runCli(['deploy', '--version'], { cwd: dir });
   t.equal(notRun.stdout, version.stdout, '--version after a target prints the version and runs nothing');
+});
+
+t.test('--help is printed from the text the build kept, and is what yargs prints', async (t) => {
+  const dir = tempProject();
+  const kept = readFileSync(path.join(repoRoot, 'dist/help-100.txt'), 'utf8');
+  const help = await runCli(['--help'], { cwd: dir });
+  t.equal(help.code, 0);
+  t.equal(help.stdout, kept, 'off a terminal, the 100-column text');
+  for (const columns of [100, 110]) {
+    const fromYargs = await runMain(['--help'], { cwd: dir, columns });
+    t.equal(
+      readFileSync(path.join(repoRoot, `dist/help-${columns}.txt`), 'utf8'),
+      fromYargs.stdout,
+      `${columns} columns: as yargs prints it`,
+    );
+  }
+  const command = await runCli(['compare', '--help'], { cwd: dir });
+  t.match(command.stdout, /^stagerun compare \[targets\.\.\]/, "a command's help still comes from yargs");
 });
 
 t.test('a function task that leaves a timer behind does not keep stagerun running', async (t) => {
