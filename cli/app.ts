@@ -159,19 +159,46 @@ export function splitGluedValues(args: readonly string[]): string[] {
   return out;
 }
 
+/** Each command's options, for suggestions when one is mistyped or given to the wrong command. */
+const OPTIONS_OF: Record<string, Record<string, Options>> = {
+  run: runSpec,
+  compare: compareSpec,
+  history: historySpec,
+  report: reportSpec,
+  hash: deployfileSpec,
+  export: exportSpec,
+};
+
+/** The command `args` name (the first word that is one, before `--`), or the default, run. */
+function commandOf(args: readonly string[]): string {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).find((arg) => COMMAND_NAMES.includes(arg)) ?? 'run';
+}
+
 /** yargs' "Unknown arguments: bogus-flag, bogusFlag" → one message naming each option once, with a suggestion. */
-function unknownArguments(message: string, known: readonly string[]): UsageError {
+function unknownArguments(message: string, command: string): UsageError {
+  const known = optionNames(OPTIONS_OF[command]!);
   const names = message.replace(/^Unknown arguments?: /, '').split(', ');
   // yargs lists `bogus-flag` and its camel-case twin `bogusFlag`: keep the one the user typed.
   const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
   const typed = names.filter((name) => !names.some((other) => other !== name && camel(other) === name));
   const shown = typed.map((name) => (name.length === 1 ? `-${name}` : /^\d/.test(name) ? name : `--${name}`));
   const error = new UsageError(`unknown option${shown.length === 1 ? '' : 's'} ${shown.join(', ')}`);
+  // Which other commands take an option: `--only is an option of stagerun run and stagerun compare`.
+  const others = Object.keys(OPTIONS_OF).filter((other) => other !== command);
+  const takenBy = (option: string) => {
+    const where = others.filter((other) => optionNames(OPTIONS_OF[other]!).includes(option)).map((other) => `stagerun ${other}`);
+    return `an option of ${where.length > 1 ? `${where.slice(0, -1).join(', ')} and ${where.at(-1)}` : where[0]}, not of stagerun ${command}`;
+  };
+  const elsewhere = optionNames(...others.map((other) => OPTIONS_OF[other]!)).filter((option) => !known.includes(option));
   for (const name of typed) {
-    const suggestion = closest(name, known);
-    if (suggestion) error.hints.push(`did you mean --${suggestion}?`);
+    const own = closest(name, known);
+    const other = elsewhere.includes(name) ? name : own ? undefined : closest(name, elsewhere);
+    if (other === name) error.hints.push(`--${name} is ${takenBy(name)}`);
+    else if (own) error.hints.push(`did you mean --${own}?`);
+    else if (other) error.hints.push(`did you mean --${other}? It is ${takenBy(other)}`);
   }
-  error.hints.push('see stagerun --help');
+  error.hints.push(command === 'run' ? 'see stagerun --help' : `see stagerun ${command} --help`);
   return error;
 }
 
@@ -196,7 +223,6 @@ function optionNames(...specs: Record<string, Options>[]): string[] {
 /** Parses `args` and runs the command they name; resolves to its exit code. */
 export async function main(args: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  const known = optionNames(runSpec, compareSpec, historySpec, reportSpec);
   const parser = yargs()
     .scriptName('stagerun')
     .usage(
@@ -278,7 +304,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      if (/^Unknown arguments?: /.test(message)) throw unknownArguments(message, known);
+      if (/^Unknown arguments?: /.test(message)) throw unknownArguments(message, commandOf(args));
       if (message.startsWith('Invalid values:')) throw invalidChoices(message);
       throw new UsageError(message);
     });

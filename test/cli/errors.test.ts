@@ -249,6 +249,24 @@ t.test('usage errors', async (t) => {
   await expectError(t, files, ['a', '--schedule', 'fifo'], [/^stagerun: --schedule must be dag or stages \(got "fifo"\)$/m]);
   await expectError(t, files, ['a', '--bogus-flag'], [/^stagerun: unknown option --bogus-flag$/m, /^ {2}see stagerun --help$/m]);
   await expectError(t, files, ['a', '--dryrun'], [/^stagerun: unknown option --dryrun$/m, /^ {2}did you mean --dry-run\?$/m]);
+  // An option of another command is named as such, never suggested as itself.
+  await expectError(
+    t,
+    files,
+    ['export', 'github-actions', '--only', 'x'],
+    [
+      /^stagerun: unknown option --only$/m,
+      /^ {2}--only is an option of stagerun run and stagerun compare, not of stagerun export$/m,
+      /^ {2}see stagerun export --help$/m,
+    ],
+  );
+  await expectError(
+    t,
+    files,
+    ['compare', 'a', '--gant'],
+    [/^ {2}did you mean --gantt\? It is an option of stagerun run, not of stagerun compare$/m],
+  );
+  await expectError(t, files, ['export', 'github-actions', '--grup', 'service'], [/^ {2}did you mean --group\?$/m]);
   await expectError(t, files, ['a', '--graph', 'png'], [/--graph must be dot or mermaid \(got "png"\)/]);
   await expectError(
     t,
