@@ -6,7 +6,7 @@ import path from 'node:path';
 import t from 'tap';
 import type { Trace } from '../../lib/report/trace.js';
 import type { RunReport } from '../../lib/run-report.js';
-import { copyExample, isAlive, readJson, runMain, tempProject } from '../helpers/cli.js';
+import { copyExample, FakeSignals, isAlive, readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const header = "import { pipeline } from 'stagerun';\n";
 const byName = (report: RunReport) => Object.fromEntries(report.tasks.map((task) => [task.name, task]));
@@ -199,6 +199,29 @@ t.test('approval on a terminal: asked while other tasks run; the progress line s
   const no = await runMain(['announce'], { cwd: dir, tty: true, answers: ['n'] });
   t.equal(no.code, 3);
   t.match(no.stdout, /not approved: declined at the prompt/);
+});
+
+t.test('Ctrl-C while a question is open: the question is withdrawn, nothing gated starts, exit 130', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': gated });
+  const signals = new FakeSignals();
+  const closed: string[] = [];
+  // The person never answers: only the interrupt can end this run.
+  const result = await runMain(['announce', '--report', 'r.json'], {
+    cwd: dir,
+    tty: true,
+    signals,
+    answers: [{ answer: 'y', afterMs: 60_000 }],
+    onClose: (question) => closed.push(question),
+    onStart: () => setTimeout(() => signals.send('SIGINT'), 400),
+  });
+  t.equal(result.code, 130);
+  t.ok(result.ms < 10_000, `ended in ${Math.round(result.ms)} ms, not when the answer came`);
+  t.same(closed, ['? Deploy to production? [prod] (y/N) '], 'the question was withdrawn');
+  const report = byName(readJson<RunReport>(path.join(dir, 'r.json')));
+  t.equal(report.build!.status, 'ok');
+  t.equal(report.prod!.status, 'cancelled', 'the gated task never started');
+  t.equal(report.announce!.status, 'cancelled');
+  t.notOk(existsSync(path.join(dir, 'deployed')), 'its command did not run');
 });
 
 t.test('resources: tasks that use one of capacity 1 never overlap', async (t) => {

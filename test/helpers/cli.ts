@@ -136,6 +136,8 @@ export interface MainOptions {
   signals?: FakeSignals;
   /** Answers to prompts, in order (after a delay, if given); without it there is no terminal to ask on. */
   answers?: (string | { answer: string; afterMs: number })[];
+  /** Called when the command closes a question (withdraws it, or is done with it). */
+  onClose?: (question: string) => void;
   /** Called once the command has started (e.g. to send it signals). */
   onStart?: (io: CliIo) => void;
 }
@@ -164,7 +166,9 @@ export async function runMain(args: string[], options: MainOptions): Promise<Cli
               return answer;
             }),
             redraw() {},
-            close() {},
+            close() {
+              options.onClose?.(question);
+            },
           };
         }
       : undefined,
