@@ -104,6 +104,14 @@ export interface Declared<E extends StagerunError = StagerunError> {
   readonly site: CallSite | undefined;
 }
 
+/** A mistake in the pipeline's own options, or in what is given to its methods. */
+const pipelineProblem = (option: string, value: unknown, reason: string) =>
+  new InvalidTaskError('pipeline', option, value, reason, undefined, 'pipeline');
+
+/** A mistake in a service's options. */
+const serviceProblem = (name: string, option: string, value: unknown, reason: string) =>
+  new InvalidTaskError(name, option, value, reason, undefined, 'service');
+
 function nameProblem(kind: 'task' | 'service', name: unknown, local: boolean): InvalidTaskError | undefined {
   if (typeof name === 'string' && NAME_PATTERN.test(name) && !(local && name.includes(':'))) return undefined;
   return new InvalidTaskError(
@@ -203,23 +211,17 @@ export class Service<Name extends string = string> {
     let dir: string = name;
     let env: Readonly<Record<string, string | undefined>> = {};
     if (typeof options !== 'object' || options === null) {
-      this.#problems.push({
-        error: new InvalidTaskError(name, 'options', options, 'must be an object like { dir, after }', undefined, 'service'),
-        site,
-      });
+      this.#problems.push({ error: serviceProblem(name, 'options', options, 'must be an object like { dir, after }'), site });
     } else {
       for (const error of unknownKeys(name, options, SERVICE_OPTION_NAMES, 'option', 'service')) this.#problems.push({ error, site });
       if (options.dir !== undefined && typeof options.dir !== 'string')
-        this.#problems.push({ error: new InvalidTaskError(name, 'dir', options.dir, 'must be a string', undefined, 'service'), site });
+        this.#problems.push({ error: serviceProblem(name, 'dir', options.dir, 'must be a string'), site });
       else if (options.dir !== undefined) dir = options.dir;
       if (options.after !== undefined) this.#addAfter(options.after, site);
       if (options.env !== undefined) {
         const read = readEnv(options.env);
         if (read instanceof OptionProblem)
-          this.#problems.push({
-            error: new InvalidTaskError(name, read.path ?? 'env', read.value ?? options.env, read.reason, undefined, 'service'),
-            site,
-          });
+          this.#problems.push({ error: serviceProblem(name, read.path ?? 'env', read.value ?? options.env, read.reason), site });
         else env = read;
       }
     }
@@ -228,7 +230,7 @@ export class Service<Name extends string = string> {
     this.description = typeof options?.description === 'string' ? options.description : undefined;
     const tags = (options as ServiceOptions | null)?.tags;
     if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string' && tag !== ''))) {
-      this.#problems.push({ error: new InvalidTaskError(name, 'tags', tags, 'must be an array of tag names', undefined, 'service'), site });
+      this.#problems.push({ error: serviceProblem(name, 'tags', tags, 'must be an array of tag names'), site });
       this.tags = [];
     } else {
       this.tags = tags ? [...tags] : [];
@@ -237,10 +239,7 @@ export class Service<Name extends string = string> {
 
   #addAfter(services: readonly unknown[] | unknown, site: CallSite | undefined): void {
     if (!Array.isArray(services)) {
-      this.#problems.push({
-        error: new InvalidTaskError(this.name, 'after', services, 'must be an array of services or service names', undefined, 'service'),
-        site,
-      });
+      this.#problems.push({ error: serviceProblem(this.name, 'after', services, 'must be an array of services or service names'), site });
       return;
     }
     const errors = checkRefs(this.name, 'after', services, 'service');
@@ -328,57 +327,26 @@ export class Pipeline {
     let env: Readonly<Record<string, string | undefined>> = {};
     const resources: Record<string, number> = {};
     if (typeof options !== 'object' || options === null) {
-      this.#problems.push({
-        error: new InvalidTaskError(
-          'pipeline',
-          'options',
-          options,
-          'must be an object like { root, env, resources }',
-          undefined,
-          'pipeline',
-        ),
-        site,
-      });
+      this.#problems.push({ error: pipelineProblem('options', options, 'must be an object like { root, env, resources }'), site });
       options = {};
     }
     for (const error of unknownKeys('pipeline', options, PIPELINE_OPTION_NAMES, 'option', 'pipeline')) this.#problems.push({ error, site });
     if (options.env !== undefined) {
       const read = readEnv(options.env);
       if (read instanceof OptionProblem)
-        this.#problems.push({
-          error: new InvalidTaskError('pipeline', read.path ?? 'env', read.value ?? options.env, read.reason, undefined, 'pipeline'),
-          site,
-        });
+        this.#problems.push({ error: pipelineProblem(read.path ?? 'env', read.value ?? options.env, read.reason), site });
       else env = read;
     }
     if (options.resources !== undefined) {
       if (typeof options.resources !== 'object' || options.resources === null || Array.isArray(options.resources)) {
         this.#problems.push({
-          error: new InvalidTaskError(
-            'pipeline',
-            'resources',
-            options.resources,
-            "must be an object of counts, like { 'prod-db': 1 }",
-            undefined,
-            'pipeline',
-          ),
+          error: pipelineProblem('resources', options.resources, "must be an object of counts, like { 'prod-db': 1 }"),
           site,
         });
       } else {
         for (const [name, count] of Object.entries(options.resources)) {
           if (Number.isInteger(count) && count >= 1) resources[name] = count;
-          else
-            this.#problems.push({
-              error: new InvalidTaskError(
-                'pipeline',
-                `resources.${name}`,
-                count,
-                'must be a whole number of at least 1',
-                undefined,
-                'pipeline',
-              ),
-              site,
-            });
+          else this.#problems.push({ error: pipelineProblem(`resources.${name}`, count, 'must be a whole number of at least 1'), site });
         }
       }
     }
@@ -389,10 +357,7 @@ export class Pipeline {
       const value = options[option];
       if (value === undefined) return fallback;
       if (Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')) return [...value];
-      this.#problems.push({
-        error: new InvalidTaskError('pipeline', option, value, 'must be an array of environment variable names', undefined, 'pipeline'),
-        site,
-      });
+      this.#problems.push({ error: pipelineProblem(option, value, 'must be an array of environment variable names'), site });
       return fallback;
     };
     this.secrets = names('secrets', []);
@@ -427,10 +392,7 @@ export class Pipeline {
     const site = captureSite(this.add);
     for (const added of services) {
       if (!isService(added)) {
-        this.#problems.push({
-          error: new InvalidTaskError('pipeline', 'add()', added, 'takes services created with service()', undefined, 'pipeline'),
-          site,
-        });
+        this.#problems.push({ error: pipelineProblem('add()', added, 'takes services created with service()'), site });
         continue;
       }
       const existing = this.#services.get(added.name);
