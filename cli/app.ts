@@ -134,7 +134,17 @@ export const exportSpec = {
 } as const satisfies Record<string, Options>;
 export type ExportArgs = Parsed<typeof exportSpec> & { engine: string; targets?: string[] };
 
-const COMMAND_NAMES = ['run', 'compare', 'history', 'report', 'hash', 'export'];
+/** Each command and its options (for suggestions when one is mistyped or given to the wrong command). */
+const OPTIONS_OF: Record<string, Record<string, Options>> = {
+  run: runSpec,
+  compare: compareSpec,
+  history: historySpec,
+  report: reportSpec,
+  hash: deployfileSpec,
+  export: exportSpec,
+};
+
+const COMMAND_NAMES = Object.keys(OPTIONS_OF);
 const targetsPositional = {
   type: 'string',
   array: true,
@@ -158,16 +168,6 @@ export function splitGluedValues(args: readonly string[]): string[] {
   }
   return out;
 }
-
-/** Each command's options, for suggestions when one is mistyped or given to the wrong command. */
-const OPTIONS_OF: Record<string, Record<string, Options>> = {
-  run: runSpec,
-  compare: compareSpec,
-  history: historySpec,
-  report: reportSpec,
-  hash: deployfileSpec,
-  export: exportSpec,
-};
 
 /** The command `args` name (the first word that is one, before `--`), or the default, run. */
 function commandOf(args: readonly string[]): string {
