@@ -160,14 +160,24 @@ export async function runMain(args: string[], options: MainOptions): Promise<Cli
           stdout.write('<<asked>>');
           const next = answers.shift() ?? '';
           const { answer, afterMs } = typeof next === 'string' ? { answer: next, afterMs: 0 } : next;
-          return {
-            answer: new Promise<void>((resolve) => setTimeout(resolve, afterMs)).then(() => {
+          // As the real prompt does, close() withdraws an open question: it then answers ''.
+          let withdraw = () => {};
+          const answered = new Promise<string>((resolve) => {
+            const timer = setTimeout(() => {
               stdout.write('<<answered>>');
-              return answer;
-            }),
+              resolve(answer);
+            }, afterMs);
+            withdraw = () => {
+              clearTimeout(timer);
+              resolve('');
+            };
+          });
+          return {
+            answer: answered,
             redraw() {},
             close() {
               options.onClose?.(question);
+              withdraw();
             },
           };
         }
