@@ -36,23 +36,13 @@ export {
   readHistory,
   recordTo,
 } from './history.js';
+// Building a pipeline in code: the whole deployfile API, so that one import does.
+export * from './index.js';
 export { keysFile, readKeys } from './key-store.js';
 export { computeKeys, type KeyParts, type TaskKey } from './keys.js';
 // Loading a deployfile.
 export { DEPLOYFILE_NAMES, findDeployfile, loadDeployfile } from './load.js';
-export type {
-  Command,
-  Dependency,
-  OutputStream,
-  PipelineOptions,
-  ServiceOptions,
-  Signal,
-  TaskContext,
-  TaskFunction,
-  TaskOptions,
-} from './model.js';
-// Building a pipeline in code (the deployfile API, again here so that one import does).
-export { describeCommand, type Pipeline, pipeline, type Service, service, type TaskRef } from './model.js';
+export { describeCommand } from './model.js';
 // Planning: validation, targets, stages, bounds.
 export { type Bounds, bounds, createPlan, needs, type Plan, type PlanOptions, type PlanTask, toPlan, validatePipeline } from './plan.js';
 export { createReportSink } from './report/collect.js';
