@@ -23,6 +23,7 @@ import { createReportSink } from './report/collect.js';
 import { REPORT_SCHEMA_VERSION, type RunReport, readReport, type TaskReport } from './run-report.js';
 import { ensureStateDir, stateDirOf } from './state.js';
 import { DurationSamples } from './stats.js';
+import { describeWriteError } from './write-error.js';
 
 export { DEFAULT_HISTORY_LIMIT };
 
@@ -265,15 +266,8 @@ export function appendHistory(file: string, report: RunReport, options: AppendOp
       if (locked) trim(file, limit);
     });
   } catch (error) {
-    throw new HistoryError(`cannot record the run in ${file}: ${describeWriteError(error)}`);
+    throw new HistoryError(`cannot record the run in ${file}: ${describeWriteError(error, file)}`);
   }
-}
-
-function describeWriteError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EISDIR') return 'it is a directory, not a file';
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'no permission to write there';
-  return (error as Error).message;
 }
 
 /**

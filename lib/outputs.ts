@@ -3,20 +3,10 @@
  * anything runs, by creating a file where the output will go, and written whole or not
  * at all (a temp file renamed over the target).
  */
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutputFileError } from './errors.js';
-
-function reason(error: unknown, target: string): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
-    const dir = path.dirname(target);
-    return existsSync(dir) ? `files cannot be created in ${dir}` : `directory ${dir} does not exist`;
-  }
-  if (code === 'EACCES' || code === 'EPERM') return 'no permission to write there';
-  if (code === 'EROFS') return 'the file system is read-only';
-  return (error as Error).message;
-}
+import { describeWriteError } from './write-error.js';
 
 /** Throws OutputFileError unless a file can be created at `file` (the file itself is left as it was). */
 export function checkOutputFile(option: string, file: string | undefined, cwd = process.cwd()): void {
@@ -32,7 +22,7 @@ export function checkOutputFile(option: string, file: string | undefined, cwd = 
   try {
     closeSync(openSync(probe, 'wx'));
   } catch (error) {
-    throw new OutputFileError(option, file, reason(error, target));
+    throw new OutputFileError(option, file, describeWriteError(error, target));
   } finally {
     rmSync(probe, { force: true });
   }
@@ -47,6 +37,6 @@ export function writeFileAtomic(option: string, file: string, text: string, cwd 
     renameSync(temp, target);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new OutputFileError(option, file, reason(error, target));
+    throw new OutputFileError(option, file, describeWriteError(error, target));
   }
 }
