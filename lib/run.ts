@@ -14,6 +14,7 @@ import type { Pipeline, Signal } from './model.js';
 import { type Plan, toPlan } from './plan.js';
 import { createTerminalReporter, type Screen } from './report/terminal.js';
 import type { RunReport } from './run-report.js';
+import { readFreshness, recordFreshness } from './up-to-date.js';
 
 export interface RunOptions extends ExecuteOptions {
   /** Aborting it interrupts the run: nothing new starts and running tasks are stopped. */
@@ -32,6 +33,14 @@ export interface RunOptions extends ExecuteOptions {
    * pipeline's root), and, unless `durations` are given, weigh priorities by it. Default false.
    */
   history?: boolean;
+  /**
+   * Skip the tasks whose inputs, command, env and dependencies are those of their last
+   * successful run (`up-to-date`), as the CLI does, with the keys kept in
+   * `.stagerun/keys.json` beside the deployfile; the keys of the tasks that succeed are
+   * recorded. `force` runs everything (`true`) or these tasks and what depends on them.
+   * Ignored when `freshness` is given. Default false.
+   */
+  upToDate?: boolean | { force: true | readonly string[] };
 }
 
 export interface RunHandle {
@@ -64,8 +73,16 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
     options.executor ?? (await LocalExecutor.create({ graceMs: options.graceMs, env: options.env, colorLevel: options.colorLevel }));
   const sinks = [...(options.sinks ?? [])];
   let recorded: { durations?: ReadonlyMap<string, number>; attempts?: ReadonlyMap<string, number> } = {};
+  // History and keys live in `.stagerun/` beside the deployfile (or the pipeline's root, for one built in code).
+  const deployfile = plan.pipeline.source ?? path.join(plan.pipeline.root, 'deployfile.ts');
+  let freshness = options.freshness;
+  if (options.upToDate && !freshness) {
+    const force = options.upToDate === true ? undefined : options.upToDate.force;
+    freshness = await readFreshness(plan, deployfile, { env: options.env ?? process.env, force });
+    if (freshness) sinks.push(recordFreshness(deployfile, freshness));
+  }
   if (options.history) {
-    const history = openHistory(plan.pipeline.source ?? path.join(plan.pipeline.root, 'deployfile.ts'));
+    const history = openHistory(deployfile);
     if (options.durations === undefined) recorded = history.durations(plan.tasks.map((task) => task.name));
     sinks.push(history.recorder());
   }
@@ -78,6 +95,7 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
       durations: options.durations ?? recorded.durations,
       attempts: options.attempts ?? recorded.attempts,
       sinks,
+      freshness,
       simulated: false,
       interrupted: options.signal?.aborted ?? false,
     },

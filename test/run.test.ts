@@ -1,6 +1,6 @@
 // run() with the real executor, as a library caller uses it.
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -47,6 +47,55 @@ t.test('run() and simulate() check their options the same way, naming the option
   await t.rejects(run(p, { targets: ['a'], schedule: 'fifo' as never }), {
     message: /^option 'schedule' must be one of 'dag', 'stages' \(got "fifo"\)$/,
   });
+});
+
+t.test('run({ upToDate }): a task whose inputs did not change is skipped, as on the command line', async (t) => {
+  const root = mkdtempSync(path.join(tmpdir(), 'stagerun-run-'));
+  writeFileSync(path.join(root, 'app.txt'), 'v1');
+  const p = pipeline({ root });
+  p.task('build', { run: 'echo built >> builds.log', inputs: ['app.txt'] });
+  p.task('deploy', { run: 'echo deployed', deps: ['build'] });
+  const statuses = (report: RunReport) => report.tasks.map((task) => [task.name, task.status]);
+  const builds = () => readFileSync(path.join(root, 'builds.log'), 'utf8').split('\n').filter(Boolean).length;
+  t.same(
+    statuses(await run(p, { targets: ['deploy'], upToDate: true })),
+    [
+      ['build', 'ok'],
+      ['deploy', 'ok'],
+    ],
+    'first run: no keys yet',
+  );
+  t.same(statuses(await run(p, { targets: ['deploy'], upToDate: true })), [
+    ['build', 'up-to-date'],
+    ['deploy', 'ok'],
+  ]);
+  t.equal(builds(), 1, 'its command ran once');
+  t.same(
+    statuses(await run(p, { targets: ['deploy'] })),
+    [
+      ['build', 'ok'],
+      ['deploy', 'ok'],
+    ],
+    'without upToDate every task runs',
+  );
+  t.same(
+    statuses(await run(p, { targets: ['deploy'], upToDate: { force: true } })),
+    [
+      ['build', 'ok'],
+      ['deploy', 'ok'],
+    ],
+    'forced',
+  );
+  writeFileSync(path.join(root, 'app.txt'), 'v2');
+  t.same(
+    statuses(await run(p, { targets: ['deploy'], upToDate: true })),
+    [
+      ['build', 'ok'],
+      ['deploy', 'ok'],
+    ],
+    'an input changed',
+  );
+  t.equal(builds(), 4);
 });
 
 t.test('run({ print, history }): prints what the CLI prints and records the run, as the CLI does', async (t) => {

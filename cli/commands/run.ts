@@ -3,8 +3,7 @@ import { availableParallelism } from 'node:os';
 import { UnknownTargetError, UsageError } from '../../lib/errors.js';
 import type { Sink } from '../../lib/events.js';
 import { checkExecuteOptions } from '../../lib/execute.js';
-import { checkFreshness, explainTask, type Freshness, usesInputs } from '../../lib/freshness.js';
-import { keyRecorder, keysFile, readKeys } from '../../lib/key-store.js';
+import { explainTask, type Freshness } from '../../lib/freshness.js';
 import { checkOutputFile, writeFileAtomic } from '../../lib/outputs.js';
 import { createPlan, type Plan, type PlanOptions } from '../../lib/plan.js';
 import { renderDot, renderMermaid } from '../../lib/render/graph.js';
@@ -19,6 +18,7 @@ import { startRun } from '../../lib/run.js';
 import { exitCodeOf, type RunReport } from '../../lib/run-report.js';
 import { shownPlan } from '../../lib/secrets.js';
 import { closest } from '../../lib/suggest.js';
+import { readFreshness, recordFreshness } from '../../lib/up-to-date.js';
 import { COMMAND_NAMES, type RunArgs } from '../app.js';
 import { promptApprover } from '../approve.js';
 import { duration, list, seconds, wholeNumber } from '../args.js';
@@ -109,8 +109,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   if (ci === 'github' && summaryFile)
     sinks.push(stepSummarySink(summaryFile, (error) => warn(io, `the job summary was not written: ${error.message}`)));
   if (args.history) sinks.push(history.recorder(historyLimit));
-  if (freshness)
-    sinks.push(keyRecorder(keysFile(file), freshness.keys, (error) => warn(io, `the tasks' keys were not recorded: ${error.message}`)));
+  if (freshness) sinks.push(recordFreshness(file, freshness, (reason) => warn(io, reason)));
 
   const handle = await startRun(plan, {
     jobs: slots,
@@ -162,10 +161,8 @@ export async function freshnessOf(
   args: { force?: string | undefined },
   io: CliIo,
 ): Promise<Freshness | undefined> {
-  if (!usesInputs(plan)) return undefined;
   // A bare --force is everything; --force NAME (repeatable) those tasks and what depends on them.
   const named = list(args.force);
   const force = args.force === undefined ? undefined : named.length === 0 ? true : named;
-  const recorded = readKeys(keysFile(deployfile), (reason) => warn(io, reason));
-  return checkFreshness(plan, { env: io.env, recorded, force, now: Date.now() });
+  return readFreshness(plan, deployfile, { env: io.env, force, onWarning: (reason) => warn(io, reason) });
 }

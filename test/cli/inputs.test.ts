@@ -1,7 +1,7 @@
 // Skipping what did not change, end to end: up-to-date tasks, why a task runs (--dry-run,
 // --explain), --force, STAGERUN_HASH and `stagerun hash`, and a damaged state file.
 
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import type { RunReport } from '../../lib/run-report.js';
@@ -134,6 +134,18 @@ t.test('a damaged keys file: a warning, everything runs, and the file is rewritt
   const again = await runMain([], { cwd: dir });
   t.equal(again.stderr, '', 'rewritten whole');
   t.equal(lines(dir, 'build.log'), 2);
+});
+
+t.test('a keys file that cannot be written: a warning naming the file and why; the run keeps its exit code', async (t) => {
+  const dir = tempProject(files);
+  mkdirSync(path.join(dir, '.stagerun/keys.json'), { recursive: true });
+  const result = await runMain([], { cwd: dir });
+  t.equal(result.code, 0);
+  t.match(result.stderr, /^stagerun: warning: .*keys\.json cannot be read \(.*\); every task runs$/m);
+  t.match(
+    result.stderr,
+    /^stagerun: warning: the tasks' keys were not recorded in .*\.stagerun\/keys\.json: it is a directory, not a file$/m,
+  );
 });
 
 t.test('the seed example with inputs: a second run runs nothing, and says why', async (t) => {
