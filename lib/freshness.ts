@@ -7,6 +7,7 @@
 import { UsageError } from './errors.js';
 import { formatDuration } from './format.js';
 import { computeKeys, type KeyParts, type RecordedKey, type TaskKey } from './keys.js';
+import type { Signal } from './model.js';
 import type { Plan } from './plan.js';
 import { closest } from './suggest.js';
 
@@ -30,6 +31,8 @@ export interface FreshnessOptions {
   force?: true | readonly string[];
   /** When keys were recorded, to say so; default: not said. */
   now?: number;
+  /** Aborting it stops the hashing: the promise rejects with an AbortError. */
+  signal?: Signal;
 }
 
 /** Whether any planned task declares inputs: without any, there are no keys to compute. */

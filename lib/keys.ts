@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { InputLister } from './inputs.js';
-import { describeCommand } from './model.js';
+import { describeCommand, type Signal } from './model.js';
 import type { Plan, PlanTask } from './plan.js';
 
 /** What a key is made of; kept with the key, so that a change can be explained part by part. */
@@ -71,6 +71,8 @@ export interface KeyOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** The last successful run's record of each task, for the stat fast path (and, later, explanations). */
   recorded: ReadonlyMap<string, RecordedKey>;
+  /** Aborting it stops the hashing: files not yet read are not read, and the keys reject with an AbortError. */
+  signal?: Signal;
 }
 
 /** Keys of every task in the plan, dependencies before dependents. */
@@ -82,7 +84,10 @@ export async function computeKeys(plan: Plan, options: KeyOptions): Promise<Map<
   const files = new Map<string, Promise<{ hashes: Record<string, string>; stats: Record<string, FileStat> }>>();
   for (const task of plan.tasks) {
     if (task.settings.inputs.length === 0) continue;
-    files.set(task.name, hashInputs(task, lister, queue, options.recorded.get(task.name)));
+    const hashed = hashInputs(task, lister, queue, options.recorded.get(task.name), options.signal);
+    // Once one task's hashing is aborted the others' are too, and are never awaited.
+    hashed.catch(() => {});
+    files.set(task.name, hashed);
   }
   const keys = new Map<string, TaskKey>();
   for (const stage of plan.stages) {
@@ -122,7 +127,9 @@ async function hashInputs(
   lister: InputLister,
   queue: PQueue,
   recorded: RecordedKey | undefined,
+  signal: Signal | undefined,
 ): Promise<{ hashes: Record<string, string>; stats: Record<string, FileStat> }> {
+  signal?.throwIfAborted();
   const list = lister.list(task.cwd, task.settings.inputs, task.settings.respectGitignore);
   const hashes: Record<string, string> = {};
   const stats: Record<string, FileStat> = {};
@@ -151,12 +158,14 @@ async function hashInputs(
       continue;
     }
     reads.push(
+      // Checked in the job, not given to p-queue: aborting 100,000 queued jobs one by one there is quadratic.
       queue.add(async () => {
-        hashes[relative] = hash(await readFile(file)).slice(0, 32);
+        if (!signal?.aborted) hashes[relative] = hash(await readFile(file)).slice(0, 32);
       }),
     );
   }
   await Promise.all(reads);
+  signal?.throwIfAborted();
   return {
     hashes: Object.fromEntries(
       Object.keys(stats)

@@ -6,6 +6,7 @@
 import type { Sink } from './events.js';
 import { checkFreshness, type Freshness, usesInputs } from './freshness.js';
 import { keyRecorder, keysFile, readKeys } from './key-store.js';
+import type { Signal } from './model.js';
 import type { Plan } from './plan.js';
 import { describeWriteError } from './write-error.js';
 
@@ -16,13 +17,15 @@ export interface UpToDateOptions {
   force?: true | readonly string[];
   /** Told of a keys file that cannot be read or written; the run goes on. */
   onWarning?: (reason: string) => void;
+  /** Aborting it stops the hashing (an interrupt): the promise rejects with an AbortError. */
+  signal?: Signal;
 }
 
 /** Which planned tasks are up to date, or undefined when none declares inputs (there are no keys). */
 export async function readFreshness(plan: Plan, deployfile: string, options: UpToDateOptions): Promise<Freshness | undefined> {
   if (!usesInputs(plan)) return undefined;
   const recorded = readKeys(keysFile(deployfile), options.onWarning);
-  return checkFreshness(plan, { env: options.env, recorded, force: options.force, now: Date.now() });
+  return checkFreshness(plan, { env: options.env, recorded, force: options.force, now: Date.now(), signal: options.signal });
 }
 
 /** Records, when the run ends, the keys of the tasks that succeeded, and forgets those that failed. */

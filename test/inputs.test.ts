@@ -133,3 +133,23 @@ t.test('the stat fast path: a file whose size, mtime and inode match the record 
   t.equal(statSync(path.join(root, 'src/a.ts')).mtimeMs, fresh.stats['src/a.ts']![1]);
   t.not((await keysOf(root, declare, {}, racy)).get('build')!.key, fresh.key, 'racy: read again');
 });
+
+t.test('an aborted signal stops the hashing: the keys reject with an AbortError', async (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 200; i++) files[`src/f${i}.txt`] = `file ${i}`;
+  const root = tree(files);
+  const p = pipeline({ root });
+  p.task('a', { run: 'true', inputs: ['src/**'] });
+  p.task('b', { run: 'true', inputs: ['src/f1*.txt'], deps: ['a'] });
+  const plan = toPlan(p, ['b']);
+  const before = new AbortController();
+  before.abort();
+  await t.rejects(computeKeys(plan, { env: {}, recorded: new Map(), signal: before.signal }), { name: 'AbortError' }, 'aborted before');
+  // Aborted while the reads are queued: the first ones may be under way, the rest are never made.
+  const during = new AbortController();
+  const keys = computeKeys(plan, { env: {}, recorded: new Map(), signal: during.signal });
+  during.abort();
+  await t.rejects(keys, { name: 'AbortError' }, 'aborted during');
+  const whole = await computeKeys(plan, { env: {}, recorded: new Map(), signal: new AbortController().signal });
+  t.equal(Object.keys(whole.get('a')!.parts.files).length, 200, 'a signal that is not aborted changes nothing');
+});

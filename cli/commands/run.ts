@@ -77,7 +77,12 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     print(graph === 'dot' ? renderDot(plan) : renderMermaid(plan));
     return 0;
   }
-  const freshness = await freshnessOf(plan, file, args, io);
+  // A Ctrl-C while inputs are hashed stops the hashing; the run then starts nothing (exit 130).
+  const freshness = await freshnessOf(plan, file, args, io, interrupts.signal).catch((error: unknown) => {
+    if (interrupts.signal.aborted) return undefined;
+    throw error;
+  });
+  if (interrupts.signal.aborted && (args.explain !== undefined || args.dryRun)) return 130;
   if (args.explain !== undefined) {
     if (!freshness) throw new UsageError(`--explain ${args.explain}: no task of this run declares inputs, so every task runs every time`);
     print(explainTask(plan, freshness, args.explain));
@@ -160,9 +165,10 @@ export async function freshnessOf(
   deployfile: string,
   args: { force?: string | undefined },
   io: CliIo,
+  signal?: AbortSignal,
 ): Promise<Freshness | undefined> {
   // A bare --force is everything; --force NAME (repeatable) those tasks and what depends on them.
   const named = list(args.force);
   const force = args.force === undefined ? undefined : named.length === 0 ? true : named;
-  return readFreshness(plan, deployfile, { env: io.env, force, onWarning: (reason) => warn(io, reason) });
+  return readFreshness(plan, deployfile, { env: io.env, force, signal, onWarning: (reason) => warn(io, reason) });
 }

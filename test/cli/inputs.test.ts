@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import path from 'node:path';
 import t from 'tap';
 import type { RunReport } from '../../lib/run-report.js';
-import { copyExample, readJson, runMain, tempProject } from '../helpers/cli.js';
+import { copyExample, FakeSignals, readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const deployfile = `import { pipeline } from 'stagerun';
 const p = pipeline();
@@ -146,6 +146,25 @@ t.test('a keys file that cannot be written: a warning naming the file and why; t
     result.stderr,
     /^stagerun: warning: the tasks' keys were not recorded in .*\.stagerun\/keys\.json: it is a directory, not a file$/m,
   );
+});
+
+t.test('Ctrl-C before the inputs are hashed: hashing stops, nothing runs, exit 130', async (t) => {
+  // The deployfile itself sends the interrupt, so that it arrives before the hashing, every time.
+  const signals = new FakeSignals();
+  (globalThis as { stagerunTestInterrupt?: () => void }).stagerunTestInterrupt = () => signals.send('SIGINT');
+  t.teardown(() => delete (globalThis as { stagerunTestInterrupt?: () => void }).stagerunTestInterrupt);
+  const dir = tempProject({
+    ...files,
+    'deployfile.ts': deployfile.replace('export default p;', '(globalThis as any).stagerunTestInterrupt();\nexport default p;'),
+  });
+  const dryRun = await runMain(['--dry-run'], { cwd: dir, signals });
+  t.equal(dryRun.code, 130);
+  t.equal(dryRun.stdout, '', 'no plan is printed for an interrupted dry run');
+  const result = await runMain([], { cwd: dir, signals });
+  t.equal(result.code, 130);
+  t.match(result.stdout, /■ interrupted: api \(-j\d+, dag\): 3 cancelled/);
+  t.equal(lines(dir, 'build.log'), 0, 'nothing ran');
+  t.notOk(existsSync(path.join(dir, '.stagerun/keys.json')), 'no keys recorded');
 });
 
 t.test('the seed example with inputs: a second run runs nothing, and says why', async (t) => {
