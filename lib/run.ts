@@ -78,7 +78,13 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
   let freshness = options.freshness;
   if (options.upToDate && !freshness) {
     const force = options.upToDate === true ? undefined : options.upToDate.force;
-    freshness = await readFreshness(plan, deployfile, { env: options.env ?? process.env, force });
+    // Aborted while hashing: nothing is up to date to know of, and the run starts nothing anyway.
+    freshness = await readFreshness(plan, deployfile, { env: options.env ?? process.env, force, signal: options.signal }).catch(
+      (error: unknown) => {
+        if (options.signal?.aborted) return undefined;
+        throw error;
+      },
+    );
     if (freshness) sinks.push(recordFreshness(deployfile, freshness));
   }
   if (options.history) {

@@ -96,6 +96,15 @@ t.test('run({ upToDate }): a task whose inputs did not change is skipped, as on 
     'an input changed',
   );
   t.equal(builds(), 4);
+  const aborted = await run(p, { targets: ['deploy'], upToDate: true, signal: AbortSignal.abort() });
+  t.same(
+    statuses(aborted),
+    [
+      ['build', 'cancelled'],
+      ['deploy', 'cancelled'],
+    ],
+    'an aborted signal: no hashing, nothing starts',
+  );
 });
 
 t.test('run({ print, history }): prints what the CLI prints and records the run, as the CLI does', async (t) => {
