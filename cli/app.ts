@@ -175,6 +175,42 @@ function commandOf(args: readonly string[]): string {
   return (end === -1 ? args : args.slice(0, end)).find((arg) => COMMAND_NAMES.includes(arg)) ?? 'run';
 }
 
+/**
+ * A string option given without its value (`--only` at the end of the line, `--report=`,
+ * `--schedule --yes`) is refused, never read as "not given": yargs would quietly give it
+ * its default. Read from the words as typed, before yargs fills defaults in. Some options
+ * mean something bare (`--force`: everything; `--graph`: DOT; `--merge`: the default pattern); -j and --history-limit say
+ * so in their own words.
+ */
+const BARE_MEANS_SOMETHING = new Set(['force', 'graph', 'merge', 'jobs', 'history-limit']);
+
+function refuseEmptyValues(args: readonly string[], command: string): void {
+  const spec = OPTIONS_OF[command]!;
+  const optionOf = new Map<string, string>();
+  for (const [name, option] of Object.entries(spec)) {
+    if (option.type !== 'string' || BARE_MEANS_SOMETHING.has(name)) continue;
+    optionOf.set(`--${name}`, name);
+    for (const alias of ([] as string[]).concat(option.alias ?? [])) optionOf.set(alias.length === 1 ? `-${alias}` : `--${alias}`, name);
+  }
+  const end = args.indexOf('--');
+  const words = end === -1 ? args : args.slice(0, end);
+  for (const [index, word] of words.entries()) {
+    const equals = word.indexOf('=');
+    const flag = equals === -1 ? word : word.slice(0, equals);
+    const name = optionOf.get(flag);
+    if (name === undefined) continue;
+    const next = words[index + 1];
+    // A following word that is itself an option is not a value; `-` (standard output) and `-1` are.
+    const empty =
+      equals !== -1 ? equals === word.length - 1 : next === undefined || (next.startsWith('-') && next !== '-' && !/^-\d/.test(next));
+    if (!empty) continue;
+    const error = new UsageError(`${flag} needs a value`);
+    const describe = spec[name]!.describe;
+    if (typeof describe === 'string') error.hints.push(`${flag}: ${describe}`);
+    throw error;
+  }
+}
+
 /** yargs' "Unknown arguments: bogus-flag, bogusFlag" → one message naming each option once, with a suggestion. */
 function unknownArguments(message: string, command: string): UsageError {
   const known = optionNames(OPTIONS_OF[command]!);
@@ -309,6 +345,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       throw new UsageError(message);
     });
   try {
+    refuseEmptyValues(args, commandOf(args));
     let help = '';
     await parser.parseAsync(splitGluedValues(args), {}, (_error, _argv, output) => {
       help = output;

@@ -26,12 +26,17 @@ export function seconds(flag: string, text: string | undefined): number | undefi
   return value;
 }
 
-/** A duration in ms, from '15m', '90s', '250ms', or a bare number of seconds (as --grace); undefined stays undefined. */
-export function duration(flag: string, text: string | undefined): number | undefined {
+/**
+ * A time limit in ms, from '15m', '90s', '250ms', or a bare number of seconds (as --grace);
+ * undefined stays undefined. 0 is refused: it would stop everything at once, and is often
+ * meant as "no limit".
+ */
+export function timeLimit(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(/^\s*\d+(\.\d+)?\s*$/.test(text) ? `${text.trim()}s` : text);
   if (ms === undefined)
     throw new UsageError(`${flag} must be a duration such as '15m', '90s', '250ms', or a number of seconds (got '${text}')`);
+  if (ms === 0) throw new UsageError(`${flag} must be more than 0; leave it out for no limit (got '${text}')`);
   return ms;
 }
 

@@ -51,6 +51,7 @@ export function checkExecuteOptions(options: ExecuteOptions & { graceMs?: unknow
   if (schedule !== undefined && !SCHEDULE_POLICIES.includes(schedule as SchedulePolicy)) {
     throw new InvalidOptionError('schedule', schedule, `must be one of ${SCHEDULE_POLICIES.map((policy) => `'${policy}'`).join(', ')}`);
   }
+  if (timeoutMs === 0) throw new InvalidOptionError('timeoutMs', timeoutMs, 'must be more than 0 (leave it out for no limit)');
   for (const [name, value] of [
     ['timeoutMs', timeoutMs],
     ['defaultDurationMs', defaultDurationMs],

@@ -41,7 +41,7 @@ export function usesInputs(plan: Plan): boolean {
 }
 
 /** The forced tasks: those named (a task, or a service's tasks) and everything that depends on them. */
-function forcedTasks(plan: Plan, force: true | readonly string[] | undefined): Map<string, string> {
+export function forcedTasks(plan: Plan, force: true | readonly string[] | undefined): Map<string, string> {
   const forced = new Map<string, string>();
   if (force === undefined) return forced;
   if (force === true) {

@@ -81,6 +81,12 @@ function readDuration(value: unknown): number | OptionProblem {
   return ms === undefined ? new OptionProblem(`must be ${DURATION_HINT}`) : ms;
 }
 
+/** A time limit: 0 would stop every attempt at once, and is often meant as "no limit" (GNU timeout's 0): refused. */
+function readTimeLimit(value: unknown): number | OptionProblem {
+  const ms = readDuration(value);
+  return ms === 0 ? new OptionProblem('must be more than 0 (leave timeout out for no limit)') : ms;
+}
+
 function readWhole(min: number) {
   return (value: unknown): number | OptionProblem =>
     Number.isInteger(value) && (value as number) >= min
@@ -112,7 +118,7 @@ export const TASK_OPTIONS = {
   /** Environment variables added to the run's; `undefined` removes one. */
   env: option<Readonly<Record<string, string | undefined>>>({}, readEnv),
   /** Longest one attempt may run ('58s', '15m', ms): then its process tree gets SIGTERM, SIGKILL after the grace period, and the attempt times out. */
-  timeout: option<Duration, number | undefined>(undefined, readDuration),
+  timeout: option<Duration, number | undefined>(undefined, readTimeLimit),
   /** Attempts after a failed or timed-out one. Default 0. */
   retries: option<number>(0, readWhole(0)),
   /** Wait before a retry ('2s', ms). Default 0. The task holds no slot meanwhile. */

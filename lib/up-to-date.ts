@@ -4,7 +4,7 @@
  * ends. The CLI and `run({ upToDate: true })` both come through here.
  */
 import type { Sink } from './events.js';
-import { checkFreshness, type Freshness, usesInputs } from './freshness.js';
+import { checkFreshness, type Freshness, forcedTasks, usesInputs } from './freshness.js';
 import { keyRecorder, keysFile, readKeys } from './key-store.js';
 import type { Signal } from './model.js';
 import type { Plan } from './plan.js';
@@ -23,7 +23,11 @@ export interface UpToDateOptions {
 
 /** Which planned tasks are up to date, or undefined when none declares inputs (there are no keys). */
 export async function readFreshness(plan: Plan, deployfile: string, options: UpToDateOptions): Promise<Freshness | undefined> {
-  if (!usesInputs(plan)) return undefined;
+  if (!usesInputs(plan)) {
+    // Everything runs anyway; a mistyped --force name is still a mistake to say.
+    forcedTasks(plan, options.force);
+    return undefined;
+  }
   const recorded = readKeys(keysFile(deployfile), options.onWarning);
   return checkFreshness(plan, { env: options.env, recorded, force: options.force, now: Date.now(), signal: options.signal });
 }

@@ -106,6 +106,7 @@ t.test('bad options are reported when the pipeline is checked, with the task, op
     ],
     [(p) => p.task('a', { retries: -1 }), /task 'a': retries must be a whole number of at least 0 \(got -1\)/],
     [(p) => p.task('a', { okExitCodes: [256] }), /task 'a': okExitCodes must be a non-empty array of exit codes/],
+    [(p) => p.task('a', { timeout: '0s' }), /task 'a': timeout must be more than 0 \(leave timeout out for no limit\) \(got "0s"\)/],
   ];
   for (const [declare, message] of cases) {
     const p = pipeline();

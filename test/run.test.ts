@@ -47,6 +47,7 @@ t.test('run() and simulate() check their options the same way, naming the option
   await t.rejects(run(p, { targets: ['a'], schedule: 'fifo' as never }), {
     message: /^option 'schedule' must be one of 'dag', 'stages' \(got "fifo"\)$/,
   });
+  t.throws(() => simulate(p, { targets: ['a'], timeoutMs: 0 }), { option: 'timeoutMs', message: /must be more than 0/ }, 'a 0 limit');
 });
 
 t.test('run({ upToDate }): a task whose inputs did not change is skipped, as on the command line', async (t) => {

@@ -12,7 +12,7 @@ import { createTerminalReporter } from '../../lib/report/terminal.js';
 import { startRun } from '../../lib/run.js';
 import { exitCodeOf } from '../../lib/run-report.js';
 import type { CompareArgs } from '../app.js';
-import { duration, list, seconds, wholeNumber } from '../args.js';
+import { list, seconds, timeLimit, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
 import { passThrough, selectionOf } from '../selection.js';
@@ -43,7 +43,7 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const format = args.format as CompareFormat;
   const runs = comparisonRuns(parseSchedules(args.schedule), parseJobsList(args.jobs));
   const grace = seconds('--grace', args.grace)!;
-  const timeoutMs = duration('--timeout', args.timeout);
+  const timeoutMs = timeLimit('--timeout', args.timeout);
   const historyLimit = wholeNumber('--history-limit', args.historyLimit)!;
   const defaultDuration = seconds('--default-duration', args.defaultDuration);
   const words = passThrough(args);

@@ -21,7 +21,7 @@ import { closest } from '../../lib/suggest.js';
 import { readFreshness, recordFreshness } from '../../lib/up-to-date.js';
 import { COMMAND_NAMES, type RunArgs } from '../app.js';
 import { promptApprover } from '../approve.js';
-import { duration, list, seconds, wholeNumber } from '../args.js';
+import { list, seconds, timeLimit, wholeNumber } from '../args.js';
 import { printFailure, warn } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
@@ -54,7 +54,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
 
 async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof listenForInterrupts>): Promise<number> {
   const jobs = wholeNumber('-j/--jobs', args.jobs);
-  const timeoutMs = duration('--timeout', args.timeout);
+  const timeoutMs = timeLimit('--timeout', args.timeout);
   const grace = seconds('--grace', args.grace)!;
   const historyLimit = wholeNumber('--history-limit', args.historyLimit)!;
   checkExecuteOptions({ jobs, schedule: args.schedule as 'dag' | 'stages' });

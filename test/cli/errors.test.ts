@@ -249,6 +249,16 @@ t.test('usage errors', async (t) => {
   await expectError(t, files, ['a', '--schedule', 'fifo'], [/^stagerun: --schedule must be dag or stages \(got "fifo"\)$/m]);
   await expectError(t, files, ['a', '--bogus-flag'], [/^stagerun: unknown option --bogus-flag$/m, /^ {2}see stagerun --help$/m]);
   await expectError(t, files, ['a', '--dryrun'], [/^stagerun: unknown option --dryrun$/m, /^ {2}did you mean --dry-run\?$/m]);
+  // An option given without its value is refused, never read as its default or as not given.
+  for (const [args, flag] of [
+    [['a', '--only'], '--only'],
+    [['a', '--report='], '--report'],
+    [['a', '--schedule', '--yes'], '--schedule'],
+    [['history', '--limit'], '--limit'],
+    [['export', 'github-actions', '-o'], '-o'],
+  ] as const) {
+    await expectError(t, files, [...args], [new RegExp(`^stagerun: ${flag} needs a value$`, 'm')]);
+  }
   // An option of another command is named as such, never suggested as itself.
   await expectError(
     t,

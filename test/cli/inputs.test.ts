@@ -93,6 +93,14 @@ t.test('--force runs everything; --force NAME that task and what depends on it',
   const typo = await runMain(['--force', 'api:biuld'], { cwd: dir });
   t.equal(typo.code, 2);
   t.match(typo.stderr, /--force api:biuld: no task or service of that name among the tasks this run plans \(did you mean 'api:build'\?\)/);
+  const noInputs = tempProject({
+    'deployfile.ts':
+      "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('build', { run: 'touch ran' });\nexport default p;\n",
+  });
+  const unchecked = await runMain(['build', '--force', 'biuld'], { cwd: noInputs });
+  t.equal(unchecked.code, 2, 'a mistyped name is refused even where no task declares inputs');
+  t.match(unchecked.stderr, /--force biuld: no task or service of that name .*\(did you mean 'build'\?\)/);
+  t.notOk(existsSync(path.join(noInputs, 'ran')), 'and nothing ran');
 });
 
 t.test('STAGERUN_HASH, ctx.hash and `stagerun hash` are the same key', async (t) => {

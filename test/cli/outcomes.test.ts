@@ -94,6 +94,9 @@ export default p;
   const bad = await runMain(['quick', '--timeout', 'soon'], { cwd: dir });
   t.equal(bad.code, 2);
   t.match(bad.stderr, /--timeout must be a duration such as '15m', '90s', '250ms', or a number of seconds \(got 'soon'\)/);
+  const zero = await runMain(['quick', '--timeout', '0'], { cwd: dir });
+  t.equal(zero.code, 2);
+  t.match(zero.stderr, /^stagerun: --timeout must be more than 0; leave it out for no limit \(got '0'\)$/m);
 });
 
 t.test('retries: every attempt recorded; flaky in the summary; history shows the flaky rate', async (t) => {
