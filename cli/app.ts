@@ -5,10 +5,10 @@
  * imported when it runs: `--help` and a mistyped flag load yargs and nothing else.
  */
 import yargs, { type ArgumentsCamelCase, type Argv, type InferredOptionTypes, type Options } from 'yargs';
-import { DEFAULT_HISTORY_LIMIT } from '../lib/defaults.js';
 import { UsageError } from '../lib/errors.js';
-import { REPORT_FORMATS } from '../lib/render/formats.js';
-import { closest } from '../lib/suggest.js';
+import { DEFAULT_HISTORY_LIMIT } from '../lib/util/defaults.js';
+import { closest } from '../lib/util/suggest.js';
+import { REPORT_FORMATS } from '../lib/views/formats.js';
 import { printFailure } from './fail.js';
 import type { CliIo } from './io.js';
 

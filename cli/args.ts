@@ -2,8 +2,9 @@
  * Flag values as the user typed them, checked here so that a mistake is named as given
  * (`-j abc`, not NaN). Ranges and meanings are the library's to check.
  */
-import { parseDuration } from '../lib/duration.js';
+
 import { UsageError } from '../lib/errors.js';
+import { parseDuration } from '../lib/model/duration.js';
 
 /** A whole number of at least `min`; undefined stays undefined. */
 export function wholeNumber(flag: string, text: string | undefined, min = 1): number | undefined {

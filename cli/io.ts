@@ -3,8 +3,8 @@
  * taken from `process`: the bin hands over the real ones, tests hand over fakes and read
  * back what was printed.
  */
-import type { Clock } from '../lib/clock.js';
-import { realClock } from '../lib/clock.js';
+import type { Clock } from '../lib/schedule/clock.js';
+import { realClock } from '../lib/schedule/clock.js';
 
 /** A stream that text goes to: stdout or stderr, or a test's buffer. */
 export interface OutputStream {

@@ -1,9 +1,9 @@
 /** What most commands start from: the deployfile, its pipeline, and its history. */
 import path from 'node:path';
-import { type History, type HistoryWarning, openHistory } from '../lib/history.js';
-import { findDeployfile, loadDeployfile } from '../lib/load.js';
-import { validatePipeline } from '../lib/plan.js';
-import type { ResolvedPipeline } from '../lib/resolve.js';
+import { findDeployfile, loadDeployfile } from '../lib/load/load.js';
+import { validatePipeline } from '../lib/plan/plan.js';
+import type { ResolvedPipeline } from '../lib/plan/resolve.js';
+import { type History, type HistoryWarning, openHistory } from '../lib/reports/history.js';
 import { warn } from './fail.js';
 import type { CliIo } from './io.js';
 

@@ -1,6 +1,6 @@
 /** What to plan beyond the targets, for the commands that run tasks (run, compare). */
 import { UsageError } from '../lib/errors.js';
-import type { PlanOptions } from '../lib/plan.js';
+import type { PlanOptions } from '../lib/plan/plan.js';
 import { list } from './args.js';
 
 /** What to plan beyond the targets: the words after `--`, --only, --skip and --no-deps. */

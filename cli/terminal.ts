@@ -1,5 +1,5 @@
 /** The CLI's view of the terminal: colour depth, width, and the screen sinks print to. */
-import type { StatusScreen } from '../lib/report/progress.js';
+import type { StatusScreen } from '../lib/sinks/progress.js';
 import type { CliIo, OutputStream, Question } from './io.js';
 
 export type ColorLevel = 0 | 1 | 2 | 3;

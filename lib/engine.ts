@@ -5,26 +5,37 @@
  *     import { pipeline, run, simulate } from 'stagerun/engine';
  */
 
-export { type Clock, realClock, VirtualClock } from './clock.js';
-export {
-  type CompareRow,
-  compareRows,
-  comparisonRuns,
-  measureConcurrency,
-  parseJobsList,
-  parseSchedules,
-  simulateConcurrency,
-} from './compare.js';
 // Errors: every user mistake is a StagerunError with a code.
 export * from './errors.js';
 // The event stream and what listens to it.
-export { fanOut, type RunEvent, type RunStatus, type SchedulePolicy, type Sink, type TaskStatus } from './events.js';
-export { LocalExecutor, type LocalExecutorOptions } from './exec.js';
-export type { Attempt, Executor, Outcome, OutcomeKind, RunningTask, TaskIO } from './executor.js';
+export { fanOut, type RunEvent, type RunStatus, type SchedulePolicy, type Sink, type TaskStatus } from './events/events.js';
+export type { Attempt, Executor, Outcome, OutcomeKind, RunningTask, TaskIO } from './executors/executor.js';
+export { LocalExecutor, type LocalExecutorOptions } from './executors/local-executor.js';
 // A CI system's pipeline from the plan.
 export { ENGINES, type Engine, exportPipeline } from './export/index.js';
+// Building a pipeline in code: the whole deployfile API, so that one import does.
+export * from './index.js';
 // Content keys: what is up to date, and why.
-export { checkFreshness, explainTask, type Freshness, usesInputs, type Verdict } from './freshness.js';
+export { checkFreshness, explainTask, type Freshness, usesInputs, type Verdict } from './keys/freshness.js';
+export { keysFile, readKeys } from './keys/key-store.js';
+export { computeKeys, type KeyParts, type TaskKey } from './keys/keys.js';
+// Loading a deployfile.
+export { DEPLOYFILE_NAMES, findDeployfile, loadDeployfile } from './load/load.js';
+export { describeCommand } from './model/model.js';
+// Planning: validation, targets, stages, bounds.
+export {
+  type Bounds,
+  bounds,
+  createPlan,
+  needs,
+  type Plan,
+  type PlanOptions,
+  type PlanTask,
+  toPlan,
+  validatePipeline,
+} from './plan/plan.js';
+export type { ResolvedPipeline, ResolvedTask } from './plan/resolve.js';
+export { observedCriticalPath } from './reports/critical-path.js';
 // History and the figures drawn from it.
 export {
   appendHistory,
@@ -35,27 +46,26 @@ export {
   openHistory,
   readHistory,
   recordTo,
-} from './history.js';
-// Building a pipeline in code: the whole deployfile API, so that one import does.
-export * from './index.js';
-export { keysFile, readKeys } from './key-store.js';
-export { computeKeys, type KeyParts, type TaskKey } from './keys.js';
-// Loading a deployfile.
-export { DEPLOYFILE_NAMES, findDeployfile, loadDeployfile } from './load.js';
-export { describeCommand } from './model.js';
-// Planning: validation, targets, stages, bounds.
-export { type Bounds, bounds, createPlan, needs, type Plan, type PlanOptions, type PlanTask, toPlan, validatePipeline } from './plan.js';
-export { createReportSink } from './report/collect.js';
-export { observedCriticalPath } from './report/critical-path.js';
-export { renderGantt } from './report/gantt.js';
-export { mergeReports, readReports } from './report/merge.js';
-export { renderMermaidGantt } from './report/mermaid.js';
-export { createTerminalReporter, type OutputMode, type Screen, type TerminalOptions } from './report/terminal.js';
-export { type Trace, type TraceEvent, toTrace } from './report/trace.js';
-export type { ResolvedPipeline, ResolvedTask } from './resolve.js';
+} from './reports/history.js';
+export { mergeReports, readReports } from './reports/merge.js';
+export { exitCodeOf, type RunReport, type TaskReport } from './reports/run-report.js';
+export { expectedDurations, median, percentile, type TaskStats, taskStats } from './reports/stats.js';
+export {
+  type CompareRow,
+  compareRows,
+  comparisonRuns,
+  measureConcurrency,
+  parseJobsList,
+  parseSchedules,
+  simulateConcurrency,
+} from './run/compare.js';
 // Running and simulating.
-export { type RunHandle, type RunOptions, run, startRun } from './run.js';
-export { exitCodeOf, type RunReport, type TaskReport } from './run-report.js';
-export type { ApprovalAnswer, Approver } from './schedule.js';
-export { type SimulatedBehaviour, SimulatedExecutor, type SimulateOptions, simulate } from './simulate.js';
-export { expectedDurations, median, percentile, type TaskStats, taskStats } from './stats.js';
+export { type RunHandle, type RunOptions, run, startRun } from './run/run.js';
+export { type SimulatedBehaviour, SimulatedExecutor, type SimulateOptions, simulate } from './run/simulate.js';
+export { type Clock, realClock, VirtualClock } from './schedule/clock.js';
+export type { ApprovalAnswer, Approver } from './schedule/scheduler.js';
+export { createReportSink } from './sinks/collect.js';
+export { createTerminalReporter, type OutputMode, type Screen, type TerminalOptions } from './sinks/terminal.js';
+export { renderGantt } from './views/gantt.js';
+export { renderMermaidGantt } from './views/mermaid.js';
+export { type Trace, type TraceEvent, toTrace } from './views/trace.js';

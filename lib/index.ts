@@ -17,5 +17,5 @@ export type {
   TaskContext,
   TaskFunction,
   TaskOptions,
-} from './model.js';
-export { type Pipeline, pipeline, type Service, service, type TaskRef } from './model.js';
+} from './model/model.js';
+export { type Pipeline, pipeline, type Service, service, type TaskRef } from './model/model.js';

@@ -8,7 +8,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { ENGINES as ENGINE_NAMES, exportPipeline, toPlan } from '../lib/engine.js';
 import { pipeline } from '../lib/index.js';
-import type { RunReport } from '../lib/run-report.js';
+import type { RunReport } from '../lib/reports/run-report.js';
 import { copyExample, readJson, repoRoot, runMain } from './helpers/cli.js';
 import { BITBUCKET_SCHEMA, GITLAB_SCHEMA, githubErrors, schemaErrors } from './helpers/validators.js';
 

@@ -3,9 +3,9 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { appendHistory, type HistoryWarning, historyFile, linesFromEnd, readHistory, recentDurations } from '../lib/history.js';
-import type { RunReport } from '../lib/run-report.js';
-import { simulate } from '../lib/simulate.js';
+import { appendHistory, type HistoryWarning, historyFile, linesFromEnd, readHistory, recentDurations } from '../lib/reports/history.js';
+import type { RunReport } from '../lib/reports/run-report.js';
+import { simulate } from '../lib/run/simulate.js';
 import { seedPipeline } from './helpers/seed.js';
 
 const tempFile = () => historyFile(path.join(mkdtempSync(path.join(tmpdir(), 'stagerun-history-')), 'deployfile.ts'));
@@ -80,7 +80,7 @@ t.test('concurrent appends from several processes lose nothing and corrupt nothi
   const writers = 6;
   const each = 15;
   const script = `
-    import { appendHistory } from ${JSON.stringify(new URL('../lib/history.ts', import.meta.url).href)};
+    import { appendHistory } from ${JSON.stringify(new URL('../lib/reports/history.ts', import.meta.url).href)};
     const base = JSON.parse(process.argv[1]);
     for (let i = 0; i < ${each}; i++) appendHistory(process.argv[2], { ...base, id: process.pid + '-' + i, pad: 'x'.repeat(20000) }, { limit: 1000 });
   `;

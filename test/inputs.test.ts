@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { InputLister } from '../lib/inputs.js';
-import { computeKeys, type RecordedKey } from '../lib/keys.js';
-import { pipeline } from '../lib/model.js';
-import { toPlan } from '../lib/plan.js';
+import { InputLister } from '../lib/keys/inputs.js';
+import { computeKeys, type RecordedKey } from '../lib/keys/keys.js';
+import { pipeline } from '../lib/model/model.js';
+import { toPlan } from '../lib/plan/plan.js';
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'stagerun-inputs-'));

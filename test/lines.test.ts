@@ -1,5 +1,5 @@
 import t from 'tap';
-import { LineSplitter } from '../lib/lines.js';
+import { LineSplitter } from '../lib/executors/lines.js';
 
 const split = (chunks: (string | Buffer)[]) => {
   const lines: string[] = [];

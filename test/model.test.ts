@@ -8,9 +8,9 @@ import {
   UnknownDependencyError,
   UnknownTargetError,
 } from '../lib/errors.js';
-import { describeCommand, pipeline, service } from '../lib/model.js';
-import { TASK_OPTION_NAMES } from '../lib/options.js';
-import { createPlan, validatePipeline } from '../lib/plan.js';
+import { describeCommand, pipeline, service } from '../lib/model/model.js';
+import { TASK_OPTION_NAMES } from '../lib/model/options.js';
+import { createPlan, validatePipeline } from '../lib/plan/plan.js';
 
 const resolve = (p: ReturnType<typeof pipeline>) => validatePipeline(p, '/repo');
 

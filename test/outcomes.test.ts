@@ -1,10 +1,10 @@
 // The ways a task ends besides ok/failed, on the fake executor and virtual clock: exact
 // start times, slots held or not, statuses and attempts.
 import t from 'tap';
-import type { RunEvent } from '../lib/events.js';
-import { pipeline } from '../lib/model.js';
-import type { Approver } from '../lib/schedule.js';
-import { simulate } from '../lib/simulate.js';
+import type { RunEvent } from '../lib/events/events.js';
+import { pipeline } from '../lib/model/model.js';
+import { simulate } from '../lib/run/simulate.js';
+import type { Approver } from '../lib/schedule/scheduler.js';
 import { fakeRun, statuses } from './helpers/fake.js';
 
 const spans = (events: RunEvent[]) => {
@@ -231,10 +231,10 @@ t.test('approval: while a person decides, other tasks keep running and the gate 
         (resolve) => (answer = (approved) => resolve(approved ? { approved: true, by: 'me' } : { approved: false, reason: 'no' })),
       ),
   };
-  const { VirtualClock } = await import('../lib/clock.js');
-  const { execute } = await import('../lib/execute.js');
-  const { SimulatedExecutor } = await import('../lib/simulate.js');
-  const { toPlan } = await import('../lib/plan.js');
+  const { VirtualClock } = await import('../lib/schedule/clock.js');
+  const { execute } = await import('../lib/run/execute.js');
+  const { SimulatedExecutor } = await import('../lib/run/simulate.js');
+  const { toPlan } = await import('../lib/plan/plan.js');
   const clock = new VirtualClock();
   const plan = toPlan(p, ['prod', 'other'], '/tmp');
   const events: RunEvent[] = [];

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { InvalidOptionError } from '../lib/errors.js';
-import { historyFile, readHistory } from '../lib/history.js';
-import { pipeline } from '../lib/model.js';
-import { run } from '../lib/run.js';
-import type { RunReport } from '../lib/run-report.js';
-import { simulate } from '../lib/simulate.js';
+import { pipeline } from '../lib/model/model.js';
+import { historyFile, readHistory } from '../lib/reports/history.js';
+import type { RunReport } from '../lib/reports/run-report.js';
+import { run } from '../lib/run/run.js';
+import { simulate } from '../lib/run/simulate.js';
 
 t.test('an already-aborted signal starts nothing: every task is cancelled', async (t) => {
   const root = mkdtempSync(path.join(tmpdir(), 'stagerun-run-'));

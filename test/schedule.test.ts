@@ -1,10 +1,10 @@
 import t from 'tap';
-import { VirtualClock } from '../lib/clock.js';
-import type { RunEvent } from '../lib/events.js';
-import { execute } from '../lib/execute.js';
-import type { Executor } from '../lib/executor.js';
-import { pipeline, type TaskRef } from '../lib/model.js';
-import { createPlan, validatePipeline } from '../lib/plan.js';
+import type { RunEvent } from '../lib/events/events.js';
+import type { Executor } from '../lib/executors/executor.js';
+import { pipeline, type TaskRef } from '../lib/model/model.js';
+import { createPlan, validatePipeline } from '../lib/plan/plan.js';
+import { execute } from '../lib/run/execute.js';
+import { VirtualClock } from '../lib/schedule/clock.js';
 import { fakeRun, statuses } from './helpers/fake.js';
 import { seedPipeline } from './helpers/seed.js';
 

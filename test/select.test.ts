@@ -1,7 +1,7 @@
 // Choosing what to run: --only, --skip (by tag, task, service or glob) and --no-deps.
 import t from 'tap';
-import { pipeline } from '../lib/model.js';
-import { toPlan } from '../lib/plan.js';
+import { pipeline } from '../lib/model/model.js';
+import { toPlan } from '../lib/plan/plan.js';
 
 function build() {
   const p = pipeline();

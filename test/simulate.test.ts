@@ -1,8 +1,8 @@
 // Sanity laws of the simulator (and so of the scheduler) on random DAGs.
 import t from 'tap';
-import { type Pipeline, pipeline } from '../lib/model.js';
-import { bounds, createPlan, type Plan, validatePipeline } from '../lib/plan.js';
-import { simulate } from '../lib/simulate.js';
+import { type Pipeline, pipeline } from '../lib/model/model.js';
+import { bounds, createPlan, type Plan, validatePipeline } from '../lib/plan/plan.js';
+import { simulate } from '../lib/run/simulate.js';
 import { seedPipeline } from './helpers/seed.js';
 
 /** Deterministic pseudo-random numbers (mulberry32). */

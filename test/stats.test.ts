@@ -1,11 +1,11 @@
 import t from 'tap';
-import { compareRows, parseJobsList } from '../lib/compare.js';
 import { UsageError } from '../lib/errors.js';
-import { isOwnRun } from '../lib/history.js';
-import { createPlan, validatePipeline } from '../lib/plan.js';
-import type { RunReport } from '../lib/run-report.js';
-import { simulate } from '../lib/simulate.js';
-import { expectedDurations, median, percentile, taskStats } from '../lib/stats.js';
+import { createPlan, validatePipeline } from '../lib/plan/plan.js';
+import { isOwnRun } from '../lib/reports/history.js';
+import type { RunReport } from '../lib/reports/run-report.js';
+import { expectedDurations, median, percentile, taskStats } from '../lib/reports/stats.js';
+import { compareRows, parseJobsList } from '../lib/run/compare.js';
+import { simulate } from '../lib/run/simulate.js';
 import { seedPipeline } from './helpers/seed.js';
 
 const seedDurations = { A: 1000, B: 1000, C: 1000, D: 1000, E: 1000, F: 1000 };

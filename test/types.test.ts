@@ -46,6 +46,6 @@ t.test('two entry points: `stagerun` for deployfile authors, `stagerun/engine` f
   for (const internal of ['startSchedule', 'remainingPath', 'taskWeights', 'resolvePipeline'])
     t.notOk(internal in engine, `${internal} stays internal`);
   t.equal(authors.pipeline, engine.pipeline, 'one copy of the model behind both');
-  const declarations = readFileSync(path.join(repoRoot, 'dist/types/lib/model.d.ts'), 'utf8');
+  const declarations = readFileSync(path.join(repoRoot, 'dist/types/lib/model/model.d.ts'), 'utf8');
   t.notMatch(declarations, /definitions\(\)|get upstream|get defaults/, '@internal members are not published');
 });

@@ -2,15 +2,23 @@
  * `stagerun compare <targets..> -j 1..3`: run (or simulate) the targets once per N and
  * print makespan, speedup, efficiency and the gap to the lower bound.
  */
-import { compareRows, comparisonRuns, measureConcurrency, parseJobsList, parseSchedules, simulateConcurrency } from '../../lib/compare.js';
+
 import { UsageError } from '../../lib/errors.js';
-import { formatDuration } from '../../lib/format.js';
-import type { History } from '../../lib/history.js';
-import { createPlan, type Plan } from '../../lib/plan.js';
-import { type CompareFormat, renderCompare } from '../../lib/render/compare.js';
-import { createTerminalReporter } from '../../lib/report/terminal.js';
-import { startRun } from '../../lib/run.js';
-import { exitCodeOf } from '../../lib/run-report.js';
+import { createPlan, type Plan } from '../../lib/plan/plan.js';
+import type { History } from '../../lib/reports/history.js';
+import { exitCodeOf } from '../../lib/reports/run-report.js';
+import {
+  compareRows,
+  comparisonRuns,
+  measureConcurrency,
+  parseJobsList,
+  parseSchedules,
+  simulateConcurrency,
+} from '../../lib/run/compare.js';
+import { startRun } from '../../lib/run/run.js';
+import { createTerminalReporter } from '../../lib/sinks/terminal.js';
+import { formatDuration } from '../../lib/util/format.js';
+import { type CompareFormat, renderCompare } from '../../lib/views/compare.js';
 import type { CompareArgs } from '../app.js';
 import { list, seconds, timeLimit, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';

@@ -1,10 +1,10 @@
 /** `stagerun export <engine> [targets..] [-o FILE]`: the pipeline as a GitHub Actions, GitLab CI or Bitbucket file. */
 import path from 'node:path';
 import { checkEngine, exportPipeline } from '../../lib/export/index.js';
-import { InputLister } from '../../lib/inputs.js';
-import { writeFileAtomic } from '../../lib/outputs.js';
-import { createPlan } from '../../lib/plan.js';
-import { simulate } from '../../lib/simulate.js';
+import { InputLister } from '../../lib/keys/inputs.js';
+import { createPlan } from '../../lib/plan/plan.js';
+import { simulate } from '../../lib/run/simulate.js';
+import { writeFileAtomic } from '../../lib/util/outputs.js';
 import type { ExportArgs } from '../app.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';

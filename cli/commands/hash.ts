@@ -1,8 +1,8 @@
 /** `stagerun hash TASK`: the task's content key, for scripts (an image tag that changes only with the code). */
 import { UsageError } from '../../lib/errors.js';
-import { keysFile, readKeys } from '../../lib/key-store.js';
-import { computeKeys } from '../../lib/keys.js';
-import { createPlan } from '../../lib/plan.js';
+import { keysFile, readKeys } from '../../lib/keys/key-store.js';
+import { computeKeys } from '../../lib/keys/keys.js';
+import { createPlan } from '../../lib/plan/plan.js';
 import type { HashArgs } from '../app.js';
 import { warn } from '../fail.js';
 import type { CliIo } from '../io.js';

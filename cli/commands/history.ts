@@ -1,8 +1,8 @@
 /** `stagerun history [target]`: recent runs and per-task figures, read from `.stagerun/history.jsonl`. */
 import path from 'node:path';
-import { appendHistory, runsOf } from '../../lib/history.js';
-import { historyData, renderHistory } from '../../lib/render/history.js';
-import { readReports } from '../../lib/report/merge.js';
+import { appendHistory, runsOf } from '../../lib/reports/history.js';
+import { readReports } from '../../lib/reports/merge.js';
+import { historyData, renderHistory } from '../../lib/views/history.js';
 import type { HistoryArgs } from '../app.js';
 import { list, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';

@@ -2,10 +2,10 @@
 import path from 'node:path';
 import { DeployfileNotFoundError, HistoryError, UsageError } from '../../lib/errors.js';
 import { REPORT_PATTERN } from '../../lib/export/shared.js';
-import { appendHistory, findRun } from '../../lib/history.js';
-import { createPlan, type Plan } from '../../lib/plan.js';
-import { type ReportFormat, renderRecordedRun } from '../../lib/render/report.js';
-import { mergeReports, readReports } from '../../lib/report/merge.js';
+import { createPlan, type Plan } from '../../lib/plan/plan.js';
+import { appendHistory, findRun } from '../../lib/reports/history.js';
+import { mergeReports, readReports } from '../../lib/reports/merge.js';
+import { type ReportFormat, renderRecordedRun } from '../../lib/views/report.js';
 import type { ReportArgs } from '../app.js';
 import { list } from '../args.js';
 import type { CliIo } from '../io.js';

@@ -1,8 +1,8 @@
 /** `stagerun export`: the plan as a CI system's pipeline. */
 
 import { UsageError } from '../errors.js';
-import type { Plan } from '../plan.js';
-import { closest } from '../suggest.js';
+import type { Plan } from '../plan/plan.js';
+import { closest } from '../util/suggest.js';
 import { type BitbucketOptions, toBitbucket } from './bitbucket.js';
 import { toGithubActions } from './github.js';
 import { toGitlabCi } from './gitlab.js';

@@ -7,8 +7,8 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { shellQuote } from '../model.js';
-import type { Plan, PlanTask } from '../plan.js';
+import { shellQuote } from '../model/model.js';
+import type { Plan, PlanTask } from '../plan/plan.js';
 import { REPORT_PATTERN, SUMMARY_JOB } from './shared.js';
 
 export type ExportGrouping = 'task' | 'service';

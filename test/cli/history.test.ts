@@ -3,8 +3,8 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import type { Trace } from '../../lib/report/trace.js';
-import type { RunReport } from '../../lib/run-report.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
+import type { Trace } from '../../lib/views/trace.js';
 import { readJson, runMain, tempProject } from '../helpers/cli.js';
 import { deployfile, historyOf, read } from '../helpers/history-project.js';
 

@@ -4,7 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import type { RunReport } from '../../lib/run-report.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
 import { copyExample, FakeSignals, readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const deployfile = `import { pipeline } from 'stagerun';

@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import type { Trace } from '../../lib/report/trace.js';
-import type { RunReport } from '../../lib/run-report.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
+import type { Trace } from '../../lib/views/trace.js';
 import { copyExample, FakeSignals, isAlive, readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const header = "import { pipeline } from 'stagerun';\n";

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import type { RunReport } from '../../lib/run-report.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
 import { isAlive, readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const header = "import { pipeline } from 'stagerun';\nconst p = pipeline();\n";

@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import t from 'tap';
-import type { RunReport } from '../../lib/run-report.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
 import { copyExample, readJson, runCli } from '../helpers/cli.js';
 
 t.test('seed services, dag -j2: six deploys, D after A and B, the 3-task chain sets the makespan', async (t) => {

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import type { RunReport } from '../../lib/run-report.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
 import { isAlive, readJson, runCli, tempProject, waitFor } from '../helpers/cli.js';
 import type { Tap } from '../helpers/tap.js';
 

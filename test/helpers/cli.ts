@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../cli/app.js';
 import type { CliIo } from '../../cli/io.js';
-import { realClock } from '../../lib/clock.js';
+import { realClock } from '../../lib/schedule/clock.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const cliPath = path.join(repoRoot, 'dist/cli.js');

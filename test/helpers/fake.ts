@@ -2,15 +2,16 @@
  * The tests' fake executor: the real execute path on a virtual clock, with tasks that take
  * the durations and exit with the codes a test scripts. Records what a test asserts on.
  */
-import { VirtualClock } from '../../lib/clock.js';
-import type { RunEvent, SchedulePolicy } from '../../lib/events.js';
-import { execute } from '../../lib/execute.js';
-import type { Attempt } from '../../lib/executor.js';
-import type { Pipeline } from '../../lib/model.js';
-import { type Plan, toPlan } from '../../lib/plan.js';
-import type { RunReport } from '../../lib/run-report.js';
-import type { Approver } from '../../lib/schedule.js';
-import { type SimulatedBehaviour, SimulatedExecutor } from '../../lib/simulate.js';
+
+import type { RunEvent, SchedulePolicy } from '../../lib/events/events.js';
+import type { Attempt } from '../../lib/executors/executor.js';
+import type { Pipeline } from '../../lib/model/model.js';
+import { type Plan, toPlan } from '../../lib/plan/plan.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
+import { execute } from '../../lib/run/execute.js';
+import { type SimulatedBehaviour, SimulatedExecutor } from '../../lib/run/simulate.js';
+import { VirtualClock } from '../../lib/schedule/clock.js';
+import type { Approver } from '../../lib/schedule/scheduler.js';
 
 export interface FakeRunOptions {
   targets?: string[];

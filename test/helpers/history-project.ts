@@ -1,7 +1,7 @@
 /** The pipeline the history tests record (in-process and with real processes), and a reader of what they recorded. */
 import path from 'node:path';
-import { type HistoryWarning, readHistory } from '../../lib/history.js';
-import type { RunReport } from '../../lib/run-report.js';
+import { type HistoryWarning, readHistory } from '../../lib/reports/history.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
 
 export const deployfile = `import { pipeline } from 'stagerun';
 const p = pipeline();

@@ -1,5 +1,5 @@
 /** The seed story's graph in code: D needs A and B; C and E need D; F needs nothing. */
-import { type Pipeline, pipeline } from '../../lib/model.js';
+import { type Pipeline, pipeline } from '../../lib/model/model.js';
 
 export function seedPipeline(run: string | (() => void) = 'true'): Pipeline {
   const p = pipeline();

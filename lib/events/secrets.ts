@@ -1,0 +1,122 @@
+/**
+ * Secrets never shown: the values of the environment variables a pipeline or a task names
+ * as secret, and of those whose names look secret, are replaced by `***` wherever stagerun
+ * shows or writes text about a run. The run's events carry a masked view of each task, and
+ * its output lines and reasons are masked before any sink sees them, so no sink can leak
+ * one by accident.
+ */
+import picomatch from 'picomatch';
+import type { Plan, PlanTask } from '../plan/plan.js';
+import { entry } from '../util/maps.js';
+import type { RunEvent } from './events.js';
+
+export { DEFAULT_SECRET_NAMES } from '../model/secret-names.js';
+/** Shorter values are not masked: masking `ab` would garble every line that contains it. */
+export const MIN_SECRET_LENGTH = 4;
+export const MASK = '***';
+
+export interface SecretValues {
+  /** The values to mask, longest first. */
+  readonly values: readonly string[];
+  /** Secret variables whose values are too short to mask, by name. */
+  readonly tooShort: readonly string[];
+}
+
+/**
+ * The secret values in the environments the plan's tasks start with. The inherited
+ * environment is looked at once, then each task's own variables and secret names: a plan of
+ * 100,000 tasks must not test every inherited name 100,000 times.
+ */
+export function secretValues(plan: Plan, baseEnv: Readonly<Record<string, string | undefined>>): SecretValues {
+  const pipeline = plan.pipeline;
+  const matcher = picomatch([...pipeline.secretNames], { nocase: true });
+  const verdicts = new Map<string, boolean>();
+  const looksSecret = (name: string) => entry(verdicts, name, () => matcher(name));
+  const values = new Set<string>();
+  const tooShort = new Set<string>();
+  const consider = (name: string, value: string | undefined) => {
+    if (value === undefined || value === '') return;
+    for (const line of value.split(/\r?\n/)) {
+      if (line.length >= MIN_SECRET_LENGTH) values.add(line);
+      else if (line.trim() !== '') tooShort.add(name);
+    }
+  };
+  const pipelineSecrets = new Set(pipeline.secrets);
+  const inherited = new Set<string>();
+  for (const [name, value] of Object.entries(baseEnv)) {
+    if (value === undefined || !(pipelineSecrets.has(name) || looksSecret(name))) continue;
+    // Masked even where a task sets its own value for it: masking more is safe.
+    consider(name, value);
+    inherited.add(name);
+  }
+  for (const task of plan.tasks) {
+    for (const name of task.settings.secrets) if (!(name in task.env) && !inherited.has(name)) consider(name, baseEnv[name]);
+    for (const [name, value] of Object.entries(task.env)) {
+      if (pipelineSecrets.has(name) || task.settings.secrets.includes(name) || looksSecret(name)) consider(name, value);
+    }
+  }
+  return { values: [...values].sort((a, b) => b.length - a.length), tooShort: [...tooShort].sort() };
+}
+
+/** Replaces every secret value in a text by `***`. */
+export function masker(values: readonly string[]): (text: string) => string {
+  if (values.length === 0) return (text) => text;
+  return (text) => {
+    let masked = text;
+    for (const value of values) if (masked.includes(value)) masked = masked.split(value).join(MASK);
+    return masked;
+  };
+}
+
+/** A task as sinks may see it: its command, arguments, environment and description masked. */
+export function maskTask(task: PlanTask, mask: (text: string) => string): PlanTask {
+  const run =
+    typeof task.run === 'string' ? mask(task.run) : Array.isArray(task.run) ? (task.run.map(mask) as unknown as PlanTask['run']) : task.run;
+  const env = Object.fromEntries(Object.entries(task.env).map(([name, value]) => [name, value === undefined ? undefined : mask(value)]));
+  return { ...task, run, env, args: task.args.map(mask), description: task.description === undefined ? undefined : mask(task.description) };
+}
+
+/** The plan as sinks may see it (the same plan when there is nothing to mask). */
+export function maskPlan(plan: Plan, mask: (text: string) => string, anything: boolean): Plan {
+  if (!anything) return plan;
+  const tasks = plan.tasks.map((task) => maskTask(task, mask));
+  return {
+    ...plan,
+    tasks,
+    stages: plan.stages.map((stage) => stage.map((task) => tasks[task.id]!)),
+    byName: new Map(tasks.map((task) => [task.name, task])),
+  };
+}
+
+/**
+ * The event as sinks may see it: its task the masked view, its text masked. Applied to the
+ * whole stream before any sink, so that none can leak a secret by accident.
+ */
+export function maskEvent(event: RunEvent, view: Plan, mask: (text: string) => string): RunEvent {
+  switch (event.type) {
+    case 'run-start':
+      return { ...event, plan: view };
+    case 'approval-wait':
+      return { ...event, task: view.tasks[event.task.id]!, question: mask(event.question) };
+    case 'approval-end':
+      return { ...event, task: view.tasks[event.task.id]!, by: mask(event.by) };
+    case 'task-start':
+      return { ...event, task: view.tasks[event.task.id]! };
+    case 'task-output':
+      return { ...event, task: view.tasks[event.task.id]!, line: mask(event.line) };
+    case 'task-retry':
+      return { ...event, task: view.tasks[event.task.id]!, reason: mask(event.reason) };
+    case 'task-end':
+      return { ...event, task: view.tasks[event.task.id]!, reason: event.reason === null ? null : mask(event.reason) };
+    case 'run-stopping':
+      return { ...event, running: event.running.map((task) => view.tasks[task.id]!) };
+    case 'run-end':
+      return event;
+  }
+}
+
+/** The plan as anything that shows it (`--dry-run`) may see it. */
+export function shownPlan(plan: Plan, baseEnv: Readonly<Record<string, string | undefined>>): Plan {
+  const { values } = secretValues(plan, baseEnv);
+  return maskPlan(plan, masker(values), values.length > 0);
+}

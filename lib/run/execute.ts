@@ -1,0 +1,129 @@
+/**
+ * The one execute path: a plan, the scheduler, an executor and a clock, with the report
+ * sink listening. `run()` drives it with real processes and the real clock, `simulate()`
+ * with a simulated executor and a virtual clock, the tests with their fakes; the options,
+ * their checks, their defaults and the duration estimate are the same for all of them.
+ */
+import { availableParallelism } from 'node:os';
+import { InvalidOptionError } from '../errors.js';
+import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from '../events/events.js';
+import { MIN_SECRET_LENGTH, maskEvent, masker, maskPlan, secretValues } from '../events/secrets.js';
+import type { Executor } from '../executors/executor.js';
+import type { Freshness } from '../keys/freshness.js';
+import { type DurationRecords, type Estimates, estimate } from '../plan/estimate.js';
+import type { Plan } from '../plan/plan.js';
+import type { Selection } from '../plan/select.js';
+import { newRunId, type RunReport } from '../reports/run-report.js';
+import type { Clock } from '../schedule/clock.js';
+import { type Approver, type ScheduleHandle, startSchedule } from '../schedule/scheduler.js';
+import { createReportSink } from '../sinks/collect.js';
+import { type Approvals, approverFor } from './approval.js';
+
+/** Options shared by `run()` and `simulate()`. */
+export interface ExecuteOptions extends DurationRecords, Selection {
+  /** Targets to run; default: the pipeline's default. */
+  targets?: readonly string[];
+  /** At most this many tasks at once. Default: the number of CPUs (as the CLI). */
+  jobs?: number;
+  /** `dag` (default) or `stages`. */
+  schedule?: SchedulePolicy;
+  /** Keep running what does not depend on a failed task. */
+  keepGoing?: boolean;
+  /** The whole run's time limit, ms: then running tasks are stopped (`timeout`) and the rest cancelled. */
+  timeoutMs?: number;
+  /** Extra event sinks (terminal output, history, traces). */
+  sinks?: readonly Sink[];
+  /** Gates approved ahead: `true` for all, or names of tasks and services. */
+  approve?: Approvals;
+  /** Answers the gates not approved ahead. `run()` without one: they end `needs-approval`; `simulate()` without one: they are approved. */
+  approver?: Approver;
+  /** Base environment for tasks (default: process.env): where secret values are looked up, to be masked. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Content keys and which tasks are up to date (`checkFreshness()`): those are not run. */
+  freshness?: Freshness;
+}
+
+/** The options `run()` and `simulate()` share, checked the same way for both. */
+export function checkExecuteOptions(options: ExecuteOptions & { graceMs?: unknown }): void {
+  const { jobs, schedule, timeoutMs, defaultDurationMs, graceMs } = options as Record<string, unknown>;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || (jobs as number) < 1))
+    throw new InvalidOptionError('jobs', jobs, 'must be a whole number of at least 1');
+  if (schedule !== undefined && !SCHEDULE_POLICIES.includes(schedule as SchedulePolicy)) {
+    throw new InvalidOptionError('schedule', schedule, `must be one of ${SCHEDULE_POLICIES.map((policy) => `'${policy}'`).join(', ')}`);
+  }
+  if (timeoutMs === 0) throw new InvalidOptionError('timeoutMs', timeoutMs, 'must be more than 0 (leave it out for no limit)');
+  for (const [name, value] of [
+    ['timeoutMs', timeoutMs],
+    ['defaultDurationMs', defaultDurationMs],
+    ['graceMs', graceMs],
+  ] as const) {
+    if (value !== undefined && !(typeof value === 'number' && value >= 0))
+      throw new InvalidOptionError(name, value, 'must be a number of milliseconds, 0 or more');
+  }
+}
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+export interface Execution {
+  readonly handle: ScheduleHandle;
+  readonly estimates: Estimates;
+  /** The report; complete once `handle.done` has settled. */
+  report(): RunReport;
+}
+
+export function execute(
+  plan: Plan,
+  options: ExecuteOptions & { simulated: boolean; interrupted?: boolean; estimates?: Estimates },
+  executor: Executor,
+  clock: Clock,
+): Execution {
+  checkExecuteOptions(options);
+  const estimates = options.estimates ?? estimate(plan, options);
+  const collector = createReportSink();
+  const startedAt = new Date().toISOString();
+  // Every event is masked before any sink sees it: secrets never reach the terminal, the report or history.
+  const secrets = secretValues(plan, options.env ?? process.env);
+  const mask = masker(secrets.values);
+  const view = maskPlan(plan, mask, secrets.values.length > 0);
+  const sinks = fanOut([collector.sink, ...(options.sinks ?? [])]);
+  const emit: Sink = view === plan ? sinks : (event) => sinks(maskEvent(event, view, mask));
+  const handle = startSchedule(
+    plan,
+    {
+      jobs: options.jobs ?? defaultJobs(),
+      policy: options.schedule ?? 'dag',
+      keepGoing: options.keepGoing ?? false,
+      weights: estimates.totalMs,
+      resources: plan.pipeline.resources,
+      runId: newRunId(startedAt),
+      startedAt,
+      simulated: options.simulated,
+      interrupted: options.interrupted,
+      timeoutMs: options.timeoutMs,
+      approver: approverFor(plan, options.approve, options.approver),
+      upToDate: upToDateIds(plan, options.freshness),
+      hashes: options.freshness ? plan.tasks.map((task) => options.freshness!.keys.get(task.name)?.key) : undefined,
+      warnings: secrets.tooShort.map(
+        (name) =>
+          `the secret ${name} is shorter than ${MIN_SECRET_LENGTH} characters, so it is not masked (masking it would garble every line that contains it)`,
+      ),
+    },
+    executor,
+    clock,
+    emit,
+  );
+  return { handle, estimates, report: () => collector.report() };
+}
+
+/** Up-to-date tasks by id, with the reason they are. */
+function upToDateIds(plan: Plan, freshness: Freshness | undefined): Map<number, string> | undefined {
+  if (!freshness) return undefined;
+  const ids = new Map<number, string>();
+  for (const task of plan.tasks) {
+    const verdict = freshness.verdicts.get(task.name);
+    if (verdict?.upToDate) ids.set(task.id, verdict.reasons[0] ?? 'up to date');
+  }
+  return ids;
+}

@@ -1,0 +1,116 @@
+/** The sink that builds the run report (reports/run-report.ts) from the event stream. */
+import type { RunEvent, Sink } from '../events/events.js';
+import { observedCriticalPath } from '../reports/critical-path.js';
+import { REPORT_SCHEMA_VERSION, type RunReport, type TaskReport } from '../reports/run-report.js';
+import { unreachable } from '../util/never.js';
+
+export interface ReportSink {
+  readonly sink: Sink;
+  /** The report; complete once `run-end` has been seen. */
+  report(): RunReport;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+export function createReportSink(): ReportSink {
+  let report: RunReport | undefined;
+  let byId: TaskReport[] = [];
+  const sink: Sink = (event: RunEvent) => {
+    switch (event.type) {
+      case 'run-start': {
+        const { plan } = event;
+        byId = plan.tasks.map((task) => ({
+          name: task.name,
+          deps: task.depIds.map((id) => plan.tasks[id]!.name),
+          stage: task.stage,
+          status: 'cancelled',
+          startMs: null,
+          endMs: null,
+          durationMs: null,
+          exitCode: null,
+          signal: null,
+          slot: null,
+          reason: null,
+          command: task.run !== undefined,
+          attempts: [],
+          flaky: false,
+          approvalWaitMs: null,
+        }));
+        report = {
+          schemaVersion: REPORT_SCHEMA_VERSION,
+          id: event.runId,
+          startedAt: event.startedAt,
+          simulated: event.simulated,
+          deployfile: plan.pipeline.source ?? null,
+          jobs: event.jobs,
+          schedule: event.schedule,
+          keepGoing: event.keepGoing,
+          timeoutMs: event.timeoutMs,
+          targets: [...plan.requested],
+          ok: false,
+          status: 'failed',
+          makespanMs: 0,
+          criticalPath: [],
+          tasks: byId,
+        };
+        break;
+      }
+      case 'task-start': {
+        const task = byId[event.task.id]!;
+        task.startMs ??= round(event.at);
+        task.slot = event.slot;
+        break;
+      }
+      case 'task-end': {
+        const task = byId[event.task.id]!;
+        task.status = event.status;
+        task.exitCode = event.exitCode;
+        task.signal = event.signal;
+        task.reason = event.reason;
+        task.approvalWaitMs = event.approvalWaitMs === null ? null : round(event.approvalWaitMs);
+        task.attempts = event.attempts.map((attempt) => ({
+          number: attempt.number,
+          startMs: round(attempt.startMs),
+          endMs: round(attempt.endMs),
+          durationMs: round(attempt.endMs - attempt.startMs),
+          outcome: attempt.outcome,
+          exitCode: attempt.exitCode,
+          signal: attempt.signal,
+          slot: attempt.slot,
+        }));
+        task.flaky = (event.status === 'ok' || event.status === 'no-change') && event.attempts.length > 1;
+        if (event.startAt !== null) {
+          task.startMs = round(event.startAt);
+          task.endMs = round(event.at);
+          task.durationMs = round(event.at - event.startAt);
+        }
+        break;
+      }
+      case 'run-end': {
+        if (!report) break;
+        report.status = event.status;
+        report.ok = event.status === 'ok';
+        report.makespanMs = round(event.makespanMs);
+        report.criticalPath = observedCriticalPath(byId, event.makespanMs);
+        break;
+      }
+      case 'approval-wait':
+      case 'approval-end':
+      case 'task-output':
+      case 'task-retry':
+      case 'run-stopping':
+        break;
+      default:
+        unreachable(event);
+    }
+  };
+  return {
+    sink,
+    report() {
+      if (!report) throw new Error('the run has not started');
+      return report;
+    },
+  };
+}

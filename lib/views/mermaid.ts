@@ -1,0 +1,73 @@
+/** A Mermaid `gantt` block of a run, for a pull-request comment or a Markdown page. */
+import type { TaskStatus } from '../events/events.js';
+import type { RunReport } from '../reports/run-report.js';
+import { formatDuration, stageLabel } from '../util/format.js';
+
+// ':' separates a gantt task's name from its data and '#', ';' end it: swap them for look-alikes.
+function taskName(name: string): string {
+  return name.replace(/:/g, '∶').replace(/;/g, ',').replace(/#/g, '＃');
+}
+
+export function renderMermaidGantt(report: RunReport): string {
+  const critical = new Set(report.criticalPath);
+  const lines = [
+    'gantt',
+    `    title ${taskName(report.targets.join(' '))} at -j${report.jobs} (${report.schedule})${report.simulated ? ', simulated' : ''}: ${formatDuration(report.makespanMs)}`,
+    '    dateFormat x',
+    `    axisFormat ${report.makespanMs >= 60_000 ? '%M:%S' : '%S.%L s'}`,
+  ];
+  const ran = report.tasks.filter((task) => task.command && task.startMs !== null && task.endMs !== null);
+  const stages = [...new Set(ran.map((task) => task.stage))].sort((a, b) => a - b);
+  for (const stage of stages) {
+    lines.push(`    section stage ${stageLabel(stage)}`);
+    for (const task of ran.filter((t) => t.stage === stage)) {
+      const id = report.tasks.indexOf(task);
+      const attempts = task.attempts.length > 0 ? task.attempts : [{ number: 1, startMs: task.startMs!, endMs: task.endMs! }];
+      for (const attempt of attempts) {
+        const last = attempt === attempts.at(-1);
+        const status = last ? task.status : 'failed';
+        const label = `${taskName(task.name)}${attempts.length > 1 ? ` (attempt ${attempt.number})` : ''}${statusLabel(status)}`;
+        const tags = [tag(status, critical.has(task.name)), `t${id}${attempts.length > 1 ? `a${attempt.number}` : ''}`];
+        lines.push(`    ${label} :${tags.join(', ')}, ${Math.round(attempt.startMs)}, ${Math.round(attempt.endMs)}`);
+      }
+    }
+  }
+  return ['```mermaid', ...lines, '```'].join('\n');
+}
+
+/** Mermaid's tag for a bar: done (crit on the critical path) for a success, active for the rest. */
+function tag(status: TaskStatus, onPath: boolean): string {
+  switch (status) {
+    case 'ok':
+    case 'no-change':
+      return onPath ? 'crit' : 'done';
+    case 'up-to-date':
+    case 'failed':
+    case 'timeout':
+    case 'interrupted':
+    case 'needs-approval':
+    case 'skipped':
+    case 'cancelled':
+      return 'active';
+  }
+}
+
+function statusLabel(status: TaskStatus): string {
+  switch (status) {
+    case 'ok':
+      return '';
+    case 'no-change':
+      return ' ○ no change';
+    case 'failed':
+      return ' ✗ failed';
+    case 'timeout':
+      return ' ⧖ timeout';
+    case 'interrupted':
+      return ' ■ interrupted';
+    case 'up-to-date':
+    case 'needs-approval':
+    case 'skipped':
+    case 'cancelled':
+      return ` ${status}`;
+  }
+}
