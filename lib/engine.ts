@@ -22,6 +22,7 @@ export { computeKeys, type KeyParts, type TaskKey } from './keys/keys.js';
 // Loading a deployfile.
 export { DEPLOYFILE_NAMES, findDeployfile, loadDeployfile } from './load/load.js';
 export { describeCommand } from './model/model.js';
+export type { TaskGraph, TaskNode } from './plan/graph.js';
 // Planning: validation, targets, stages, bounds.
 export {
   type Bounds,

@@ -1,113 +1,113 @@
 /**
- * The dependency graph's two questions, answered in O(tasks + edges): is there a cycle (and
- * which tasks are on it), and what are the stages (topological generations).
+ * The dependency graph: a graphology `DirectedGraph` with one node per task and an edge from
+ * each dependency to the task that needs it. graphology-dag orders it: each task's
+ * topological generation is its stage, and an order that cannot cover every task means a
+ * cycle.
  *
- * Both were graphology and graphology-dag until the 100,000-task bar (docs/performance.md):
- * building graphology's graph of 100,000 tasks and 300,000 edges took 0.8 s (a string key
- * and an object per edge), its cycle check 0.2 s and its generations 0.3 s, against a budget
- * of twice `make -n`'s 0.5 s for the whole command. These work on the ids and dependency
- * lists the plan has already, and produce the same generations in the same order.
+ * Nodes are keyed by task id (the task's index, as graphology's string key) and carry the
+ * task's name: graphology stores integer-like keys in arrays rather than dictionaries, and
+ * building a 100,000-task graph took 0.6 s against 1.1 s with names as keys
+ * (docs/performance.md). The graph is built once per pipeline (and once per plan that
+ * selects a part of it) and compiled into id arrays, which the scheduler's loop reads.
  */
+import { DirectedGraph } from 'graphology';
+import { forEachNodeInTopologicalOrder } from 'graphology-dag';
 import type { ResolvedPipeline } from './resolve.js';
 
-/**
- * A cycle as a path of task names, each depending on the next, first repeated at the end;
- * undefined when there is none. Iterative depth-first search over `deps`, so that a
- * 100,000-task chain does not overflow the stack.
- */
-export function findCycle(pipeline: ResolvedPipeline): string[] | undefined {
-  const VISITING = 1;
-  const DONE = 2;
-  const state = new Map<string, number>();
-  for (const root of pipeline.tasks) {
-    if (state.has(root.name)) continue;
-    const stack: { name: string; next: number }[] = [{ name: root.name, next: 0 }];
-    state.set(root.name, VISITING);
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1]!;
-      const deps = pipeline.byName.get(frame.name)!.deps;
-      if (frame.next === deps.length) {
-        state.set(frame.name, DONE);
-        stack.pop();
-        continue;
-      }
-      const dep = deps[frame.next++]!;
-      const seen = state.get(dep);
-      if (seen === VISITING) {
-        const start = stack.findIndex((entry) => entry.name === dep);
-        return [...stack.slice(start).map((entry) => entry.name), dep];
-      }
-      if (seen === undefined) {
-        state.set(dep, VISITING);
-        stack.push({ name: dep, next: 0 });
-      }
-    }
-  }
-  return undefined;
+/** What each node of a task graph carries. */
+export interface TaskNode {
+  /** The task's full name (`service:task`). */
+  readonly name: string;
 }
 
 /**
- * Topological generations of tasks `0..n-1` (Kahn's algorithm): stage 0 is every task with
- * no dependency, in id order; stage k+1 the tasks whose last dependency was in stage k, in
- * the order they were freed (dependents are visited in id order). Tasks on or behind a
- * cycle are in no stage, so fewer than n ids come back.
+ * A pipeline's or a plan's tasks as a graphology graph: node `String(id)` per task, with its
+ * `name`; an edge `dependency → dependent` per dependency. Use graphology's own ecosystem
+ * on it; treat it as read-only (the plan is compiled from it once).
  */
-export function generations(depIds: readonly (readonly number[])[], dependentIds: readonly (readonly number[])[]): number[][] {
-  const waiting = new Int32Array(depIds.length);
-  let current: number[] = [];
-  for (let id = 0; id < depIds.length; id++) {
-    waiting[id] = depIds[id]!.length;
-    if (waiting[id] === 0) current.push(id);
-  }
-  const stages: number[][] = [];
-  while (current.length > 0) {
-    stages.push(current);
-    const next: number[] = [];
-    for (const id of current) {
-      for (const dependent of dependentIds[id]!) if (--waiting[dependent]! === 0) next.push(dependent);
-    }
-    current = next;
-  }
-  return stages;
-}
+export type TaskGraph = DirectedGraph<TaskNode>;
 
-/** The whole pipeline as ids (a task's id is its index in `pipeline.tasks`): its edges both ways, and its stages. */
-export interface IdGraph {
+/** A task graph and what was compiled from it, by id (a task's id is its index in the task list). */
+export interface CompiledGraph {
+  readonly graph: TaskGraph;
   readonly depIds: readonly (readonly number[])[];
   readonly dependentIds: readonly (readonly number[])[];
-  /** Topological generations; they cover every task unless there is a cycle. */
+  /** Topological generations, each in the order graphology-dag visits them; empty when there is a cycle. */
   readonly stages: readonly (readonly number[])[];
-  readonly acyclic: boolean;
+  /** A cycle as a path of task names, each depending on the next, the first repeated at the end. */
+  readonly cycle: readonly string[] | undefined;
 }
 
-const idGraphs = new WeakMap<ResolvedPipeline, IdGraph>();
+/** The graph of tasks `0..n-1` named `names`, task `i` depending on `depIds[i]`. */
+export function buildTaskGraph(names: readonly string[], depIds: readonly (readonly number[])[]): TaskGraph {
+  const graph: TaskGraph = new DirectedGraph<TaskNode>({ allowSelfLoops: true });
+  for (let id = 0; id < names.length; id++) graph.addNode(id, { name: names[id]! });
+  for (let id = 0; id < names.length; id++) for (const dep of depIds[id]!) graph.addDirectedEdge(dep, id);
+  return graph;
+}
+
+/** Builds the graph and compiles it: dependents by id, and the stages (or the cycle that prevents them). */
+export function compileGraph(names: readonly string[], depIds: readonly (readonly number[])[]): CompiledGraph {
+  const graph = buildTaskGraph(names, depIds);
+  const dependentIds: number[][] = new Array(names.length);
+  for (let id = 0; id < names.length; id++) dependentIds[id] = [];
+  for (let id = 0; id < names.length; id++) for (const dep of depIds[id]!) dependentIds[dep]!.push(id);
+  const stages: number[][] = [];
+  const placed = new Uint8Array(names.length);
+  let count = 0;
+  try {
+    forEachNodeInTopologicalOrder(graph, (node, _attributes, generation) => {
+      const id = Number(node);
+      placed[id] = 1;
+      count++;
+      (stages[generation] ??= []).push(id);
+    });
+  } catch (error) {
+    // graphology-dag orders every task it can, then throws: the rest are on or behind a cycle.
+    if (count === names.length) throw error;
+  }
+  if (count === names.length) return { graph, depIds, dependentIds, stages, cycle: undefined };
+  return { graph, depIds, dependentIds, stages: [], cycle: cycleAmong(names, depIds, placed) };
+}
+
+/**
+ * A cycle among the tasks graphology-dag could not order. Each of them has a dependency that
+ * could not be ordered either, so following such dependencies from the first of them must
+ * come back to a task already passed: the path from there is a cycle.
+ */
+function cycleAmong(names: readonly string[], depIds: readonly (readonly number[])[], placed: Uint8Array): string[] {
+  const position = new Map<number, number>();
+  const path: number[] = [];
+  let id = placed.indexOf(0);
+  while (!position.has(id)) {
+    position.set(id, path.length);
+    path.push(id);
+    id = depIds[id]!.find((dep) => placed[dep] === 0)!;
+  }
+  return [...path.slice(position.get(id)!), id].map((each) => names[each]!);
+}
+
+const compiled = new WeakMap<ResolvedPipeline, CompiledGraph>();
 const knownDepIds = new WeakMap<ResolvedPipeline, readonly (readonly number[])[]>();
 
-/** Resolution finds each dependency's id on its way: kept, so that the id graph need not look the names up again. */
+/** Resolution finds each dependency's id on its way: kept, so that the graph need not look the names up again. */
 export function rememberDepIds(pipeline: ResolvedPipeline, depIds: readonly (readonly number[])[]): void {
   knownDepIds.set(pipeline, depIds);
 }
 
-/** The pipeline's id graph, built once per resolved pipeline (validation, selection and planning share it). */
-export function idGraphOf(pipeline: ResolvedPipeline): IdGraph {
-  let graph = idGraphs.get(pipeline);
+/** The whole pipeline's graph, built and compiled once per resolved pipeline (validation, selection and planning share it). */
+export function pipelineGraph(pipeline: ResolvedPipeline): CompiledGraph {
+  let graph = compiled.get(pipeline);
   if (graph) return graph;
-  const tasks = pipeline.tasks;
-  const depIds = knownDepIds.get(pipeline) ?? depIdsByName(pipeline);
-  const dependentIds: number[][] = new Array(tasks.length);
-  for (let id = 0; id < tasks.length; id++) dependentIds[id] = [];
-  for (let id = 0; id < tasks.length; id++) for (const dep of depIds[id]!) dependentIds[dep]!.push(id);
-  const stages = generations(depIds, dependentIds);
-  let staged = 0;
-  for (const stage of stages) staged += stage.length;
-  graph = { depIds, dependentIds, stages, acyclic: staged === tasks.length };
-  idGraphs.set(pipeline, graph);
+  const names = pipeline.tasks.map((task) => task.name);
+  graph = compileGraph(names, knownDepIds.get(pipeline) ?? depIdsByName(pipeline, names));
+  compiled.set(pipeline, graph);
   return graph;
 }
 
 /** Dependency ids from names, for a resolved pipeline made some other way than by resolvePipeline. */
-function depIdsByName(pipeline: ResolvedPipeline): number[][] {
+function depIdsByName(pipeline: ResolvedPipeline, names: readonly string[]): number[][] {
   const idOf = new Map<string, number>();
-  for (const [id, task] of pipeline.tasks.entries()) idOf.set(task.name, id);
+  for (const [id, name] of names.entries()) idOf.set(name, id);
   return pipeline.tasks.map((task) => task.deps.map((dep) => idOf.get(dep)!));
 }

@@ -6,7 +6,7 @@
 import { CycleError, throwProblems, UsageError } from '../errors.js';
 import { locate } from '../model/location.js';
 import { isPipeline, type Pipeline } from '../model/model.js';
-import { findCycle, generations, idGraphOf } from './graph.js';
+import { type CompiledGraph, compileGraph, pipelineGraph, type TaskGraph } from './graph.js';
 import { type ResolvedPipeline, type ResolvedTask, resolvePipeline, resolveTargets } from './resolve.js';
 import { type Selection, selectTasks } from './select.js';
 
@@ -36,6 +36,8 @@ export interface Plan {
   readonly tasks: readonly PlanTask[];
   readonly stages: readonly (readonly PlanTask[])[];
   readonly byName: ReadonlyMap<string, PlanTask>;
+  /** The plan's tasks as a graphology graph: node `String(task.id)` with the task's `name`, an edge from each dependency to its dependent. */
+  readonly graph: TaskGraph;
   /** Tasks the targets need that `skip` took out. */
   readonly skipped: readonly string[];
   /** How the tasks were chosen beyond the targets. */
@@ -44,9 +46,8 @@ export interface Plan {
 
 /** The cycle through `pipeline`'s dependencies as an error pointing at its first task, or undefined. */
 function cycleProblem(pipeline: ResolvedPipeline): CycleError | undefined {
-  if (idGraphOf(pipeline).acyclic) return undefined;
-  const cycle = findCycle(pipeline);
-  return cycle && new CycleError(cycle, pipeline.source).at(locate(pipeline.byName.get(cycle[0]!)?.site));
+  const { cycle } = pipelineGraph(pipeline);
+  return cycle && new CycleError([...cycle], pipeline.source).at(locate(pipeline.byName.get(cycle[0]!)?.site));
 }
 
 /**
@@ -85,30 +86,28 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
   }
   const none: readonly string[] = [];
   const { selected, skipped } = selectTasks(pipeline, targetTasks, options);
-  const whole = idGraphOf(pipeline);
-  if (!whole.acyclic) throw cycleProblem(pipeline) ?? new CycleError([], pipeline.source);
+  const whole = pipelineGraph(pipeline);
+  if (whole.cycle) throw cycleProblem(pipeline)!;
   let chosen: readonly ResolvedTask[];
   let depsOf: readonly (readonly string[])[];
-  let depIdsOf: readonly (readonly number[])[];
-  let dependents: readonly (readonly number[])[];
-  let stageIds: readonly (readonly number[])[];
+  let graph: CompiledGraph;
   if (selected.size === pipeline.tasks.length) {
     // Everything (the usual case, and the large one): the pipeline's own graph serves as it is.
     chosen = pipeline.tasks;
     depsOf = chosen.map((task) => task.deps);
-    ({ depIds: depIdsOf, dependentIds: dependents, stages: stageIds } = whole);
+    graph = whole;
   } else {
     chosen = pipeline.tasks.filter((task) => selected.has(task.name));
     // With --no-deps or --skip, dependencies outside the selection are trusted to have run.
     const within = (deps: readonly string[]) => (deps.every((dep) => selected.has(dep)) ? deps : deps.filter((dep) => selected.has(dep)));
     const idOf = new Map(chosen.map((task, id) => [task.name, id]));
     depsOf = chosen.map((task) => within(task.deps));
-    depIdsOf = depsOf.map((deps) => deps.map((dep) => idOf.get(dep)!));
-    const lists: number[][] = chosen.map(() => []);
-    for (const [id, depIds] of depIdsOf.entries()) for (const dep of depIds) lists[dep]!.push(id);
-    dependents = lists;
-    stageIds = generations(depIdsOf, lists);
+    graph = compileGraph(
+      chosen.map((task) => task.name),
+      depsOf.map((deps) => deps.map((dep) => idOf.get(dep)!)),
+    );
   }
+  const { depIds: depIdsOf, dependentIds: dependents, stages: stageIds } = graph;
   const stageOf = new Int32Array(chosen.length);
   for (const [stage, ids] of stageIds.entries()) for (const id of ids) stageOf[id] = stage;
   const tasks: PlanTask[] = chosen.map((task, id) => {
@@ -142,6 +141,7 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
     tasks,
     stages,
     byName,
+    graph: graph.graph,
     skipped,
     selection: { only: options.only ?? [], skip: options.skip ?? [], noDeps: options.noDeps ?? false },
   };

@@ -7,7 +7,7 @@
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import { closest } from '../util/suggest.js';
-import { idGraphOf } from './graph.js';
+import { pipelineGraph } from './graph.js';
 import type { ResolvedPipeline, ResolvedTask } from './resolve.js';
 
 export interface Selection {
@@ -87,7 +87,7 @@ export function selectTasks(
 
 /** The targets and everything they transitively need. */
 export function closure(pipeline: ResolvedPipeline, targets: readonly string[]): Set<string> {
-  const { depIds } = idGraphOf(pipeline);
+  const { depIds } = pipelineGraph(pipeline);
   const seen = new Uint8Array(pipeline.tasks.length);
   const queue: number[] = [];
   for (const name of targets) {
