@@ -1,36 +1,35 @@
 /**
- * The executor that runs tasks on this machine: commands as processes, functions
- * in-process. Each process leads its own process group so that stopping a task stops
- * everything it started: signalling only the shell would leave its children running (and
- * holding our pipes open).
+ * The executor that runs tasks on this machine: commands as processes (started through
+ * execa), functions in-process. Each process leads its own process group
+ * (process-group.ts), so that stopping a task stops everything it started.
  *
- * Processes are started with node:child_process directly. execa did this until the
- * per-task bar (docs/performance.md): it added 0.5–0.7 ms to each task on top of spawn's
- * own ~1 ms, and stagerun used none of what it adds (no buffering, no rejection, its own
- * line splitting and group signalling). Its module also made every run's process 30 MB
- * larger, and forking a larger process is slower.
+ * A command finds the tools its package installed as `npm run` does: execa's `preferLocal`
+ * puts `node_modules/.bin` of the task's directory and of every directory above it first on
+ * its PATH, however stagerun itself was started.
  *
  * A task ends when its own process exits, as in make. Children it left running in the
  * background (`server &`) do not hold it or its dependents: what they print is still
  * shown under the task's name, and their group is ended when the run ends (`close()`).
  */
-import { type SpawnOptionsWithStdioTuple, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { format } from 'node:util';
 import { type TaskContext, type TaskFunction, withArgs } from '../model/model.js';
-import type { PlanTask } from '../plan/plan.js';
+import type { Execa } from './execa.js';
+import { loadExeca, loadedExeca } from './execa.js';
 import type { Attempt, Executor, Outcome, RunningTask, TaskIO } from './executor.js';
 import { LineSplitter } from './lines.js';
-import { type Watchdog, watchdog } from './watchdog.js';
+import { endGroup, groupAlive, signalGroup, trackGroup, untrackGroup } from './process-group.js';
+import { copyEnv, type Environment, taskEnv } from './task-env.js';
+import { type Watchdog, watchdog, watchdogMark } from './watchdog.js';
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type { Environment } from './task-env.js';
 
 export interface LocalExecutorOptions {
   /** Time between the polite signal and SIGKILL when a task is stopped. Default 5000. */
   graceMs?: number;
   /** The polite signal sent to a task's process group when the run is interrupted. Default SIGTERM. */
   stopSignal?: 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR1' | 'SIGUSR2';
-  /** The environment tasks start from. Default: process.env. */
+  /** The environment tasks start from (less the variables test runners set for their children). Default: process.env. */
   env?: Environment;
   /**
    * The colour depth stagerun's own output has (0–3). Tasks' output is piped, so most tools
@@ -45,101 +44,19 @@ export interface LocalExecutorOptions {
 /** After its process exits, how long a task waits for the last of its output before it ends anyway (children may hold the pipe). */
 const OUTPUT_SETTLE_MS = 50;
 
-/** Process groups still alive, killed if stagerun exits without stopping them. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false; // ESRCH: the group is already gone.
-  }
-}
-
-/**
- * Whether any process of the group is still running. A killed process stays a zombie until
- * its parent reaps it, and an orphan's new parent (PID 1 in a container) may take its
- * time: on Linux, zombies are told apart through /proc.
- */
-export function groupAlive(pgid: number): boolean {
-  if (!signalGroup(pgid, 0)) return false;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return true;
-  }
-  for (const entry of entries) {
-    if (entry.charCodeAt(0) > 57) continue; // not a PID
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return false;
-}
-
-/** SIGTERM to the group, SIGKILL after `graceMs`; resolves once no process of it is left. */
-async function endGroup(pid: number, graceMs: number): Promise<void> {
-  signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  let killed = false;
-  while (groupAlive(pid)) {
-    if (!killed && Date.now() >= deadline) {
-      signalGroup(pid, 'SIGKILL');
-      killed = true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // 'exit' handlers must be synchronous: a kill is.
-  process.on('exit', () => {
-    for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
-  });
-}
-
-/** A plain copy of an environment: reading process.env key by key is slow, so it is done once. */
-export function copyEnv(base: Environment): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
-  return env;
-}
-
-export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask, attempt = 1, hash?: string): Record<string, string> {
-  const env: Record<string, string> = { ...base };
-  for (const [key, value] of Object.entries(task.env)) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
-  env.STAGERUN_TASK = task.name;
-  env.STAGERUN_ATTEMPT = String(attempt);
-  if (hash !== undefined) env.STAGERUN_HASH = hash;
-  return env;
-}
-
 /** Why a process could not start, in words: a missing command and a missing directory both come back as ENOENT. */
-function spawnFailure(error: NodeJS.ErrnoException, command: string, cwd: string): Outcome {
-  if (error.code === 'ENOENT' && !existsSync(cwd)) return { kind: 'could-not-start', reason: `directory not found: ${cwd}` };
-  if (error.code === 'ENOENT') return { kind: 'could-not-start', reason: `command not found: ${command}` };
-  if (error.code === 'EACCES') return { kind: 'could-not-start', reason: `permission denied: ${command}` };
-  return { kind: 'could-not-start', reason: error.message };
+function spawnFailure(code: string | undefined, message: string, command: string, cwd: string): Outcome {
+  if (code === 'ENOENT' && !directoryExists(cwd)) return { kind: 'could-not-start', reason: `directory not found: ${cwd}` };
+  if (code === 'ENOENT') return { kind: 'could-not-start', reason: `command not found: ${command}` };
+  if (code === 'EACCES') return { kind: 'could-not-start', reason: `permission denied: ${command}` };
+  return { kind: 'could-not-start', reason: message };
 }
 
 export class LocalExecutor implements Executor {
   readonly #graceMs: number;
   readonly #stopSignal: NodeJS.Signals;
   readonly #env: Readonly<Record<string, string>>;
-  readonly #watchdog: Watchdog | undefined;
+  readonly #watched: boolean;
   /** Groups whose leader exited while other members may still run: ended by close(). */
   readonly #lingering = new Map<number, () => Promise<void>>();
 
@@ -149,11 +66,13 @@ export class LocalExecutor implements Executor {
     const env = copyEnv(options.env ?? process.env);
     if ((options.colorLevel ?? 0) > 0 && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)
       env.FORCE_COLOR = String(options.colorLevel);
-    this.#watchdog = options.watchdog === false ? undefined : watchdog(this.#graceMs);
+    this.#watched = options.watchdog !== false;
     // Inherited by everything the tasks start: if stagerun dies, the watchdog finds them by it.
-    if (this.#watchdog) env.STAGERUN_WATCHDOG = this.#watchdog.mark;
+    if (this.#watched) env.STAGERUN_WATCHDOG = watchdogMark();
     else delete env.STAGERUN_WATCHDOG;
     this.#env = env;
+    // While the run hashes and plans; a failure to load is reported by the first task that needs it.
+    loadExeca().catch(() => {});
   }
 
   /** The same as `new LocalExecutor(options)` (kept from when it loaded a library first). */
@@ -162,14 +81,14 @@ export class LocalExecutor implements Executor {
   }
 
   start(attempt: Attempt, io: TaskIO): RunningTask {
-    const { task } = attempt;
-    const run = task.run;
+    const run = attempt.task.run;
     if (typeof run === 'function') return this.#startFunction(attempt, run, io);
     if (run === undefined) {
       io.end({ kind: 'exited', exitCode: 0 });
       return { stop() {} };
     }
-    return this.#startProcess(attempt, run, io);
+    const execa = loadedExeca();
+    return execa ? this.#startProcess(execa, attempt, run, io) : this.#startOnceLoaded(attempt, run, io);
   }
 
   /**
@@ -180,23 +99,46 @@ export class LocalExecutor implements Executor {
     await Promise.all([...this.#lingering.values()].map((end) => end()));
   }
 
-  #startProcess({ task, number, hash }: Attempt, run: string | readonly string[], io: TaskIO): RunningTask {
-    installExitHook();
-    // Each task leads its own process group (detached: setsid), so that stopping it stops all it started.
-    const options: SpawnOptionsWithStdioTuple<'ignore', 'pipe', 'pipe'> = {
+  /** The first process of a run may be asked for before execa has loaded: it starts then, and a stop asked for meanwhile is passed on. */
+  #startOnceLoaded(attempt: Attempt, run: string | readonly string[], io: TaskIO): RunningTask {
+    let handle: RunningTask | undefined;
+    let stopAsked: boolean | undefined;
+    loadExeca().then(
+      (execa) => {
+        handle = this.#startProcess(execa, attempt, run, io);
+        if (stopAsked !== undefined) handle.stop(stopAsked);
+      },
+      (error: unknown) => io.end({ kind: 'could-not-start', reason: `execa could not be loaded: ${(error as Error)?.message ?? error}` }),
+    );
+    return {
+      stop: (force) => {
+        if (handle) handle.stop(force);
+        else stopAsked = (stopAsked ?? false) || force;
+      },
+    };
+  }
+
+  #startProcess(execa: Execa, { task, number, hash }: Attempt, run: string | readonly string[], io: TaskIO): RunningTask {
+    const dog: Watchdog | undefined = this.#watched ? watchdog(execa, this.#graceMs) : undefined;
+    const [file, args] =
+      typeof run === 'string' ? ['/bin/sh', ['-c', withArgs(run, task.args)]] : [run[0]!, [...run.slice(1), ...task.args]];
+    const subprocess = execa(file, args, {
       cwd: task.cwd,
       env: taskEnv(this.#env, task, number, hash),
+      extendEnv: false,
+      preferLocal: true,
+      localDir: task.cwd,
+      // Its own process group (setsid), so that stopping it stops all it started.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    };
-    const subprocess =
-      typeof run === 'string'
-        ? spawn('/bin/sh', ['-c', withArgs(run, task.args)], options)
-        : spawn(run[0]!, [...run.slice(1), ...task.args], options);
+      stdin: 'ignore',
+      // Lines are split here, as they come (lines.ts): nothing is kept in memory.
+      buffer: false,
+      reject: false,
+    });
     const pid = subprocess.pid;
     if (pid !== undefined) {
-      liveGroups.add(pid);
-      this.#watchdog?.watch(pid);
+      trackGroup(pid);
+      dog?.watch(pid);
     }
     const out = new LineSplitter((line) => io.output('stdout', line));
     const err = new LineSplitter((line) => io.output('stderr', line));
@@ -214,8 +156,8 @@ export class LocalExecutor implements Executor {
     };
     const forgetGroup = () => {
       if (pid === undefined) return;
-      liveGroups.delete(pid);
-      this.#watchdog?.forget(pid);
+      untrackGroup(pid);
+      dog?.forget(pid);
       this.#lingering.delete(pid);
     };
     /** The leader is gone; anything left in its group (a `server &`) is ended when the run ends. */
@@ -246,13 +188,14 @@ export class LocalExecutor implements Executor {
       }, OUTPUT_SETTLE_MS);
       settleTimer.unref();
     });
-    // It never ran (no such command or directory): no 'exit' comes, and 'close' may.
-    subprocess.on('error', (error: NodeJS.ErrnoException) => {
-      if (exited) return;
-      forgetGroup();
-      exited = spawnFailure(error, typeof run === 'string' ? '/bin/sh' : run[0]!, task.cwd);
-      endTask();
-    });
+    if (pid === undefined) {
+      // It never ran (no such command or directory): execa's result says why.
+      void subprocess.then((result) => {
+        if (exited) return;
+        exited = spawnFailure(result.code, result.shortMessage ?? `could not start ${file}`, file, task.cwd);
+        endTask();
+      });
+    }
     return {
       stop: (force) => {
         if (pid === undefined) return;
@@ -297,5 +240,13 @@ export class LocalExecutor implements Executor {
         else setTimeout(giveUp, this.#graceMs).unref();
       },
     };
+  }
+}
+
+function directoryExists(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -8,8 +8,8 @@
  * task start, and one per turn of the event loop for the tasks that ended in it (the shell
  * reads a byte at a time, and each write wakes it); it prints nothing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { Execa } from './execa.js';
 
 // Each live group is a shell variable g_<pgid>; the loop ends when stagerun's end of the
 // pipe closes. Then every registered group is ended, and so is every process that carries
@@ -50,10 +50,17 @@ export interface Watchdog {
 }
 
 let shared: Watchdog | undefined;
+let sharedMark: string | undefined;
 
-/** The process's watchdog, started on first use and shared by every run in this process. */
-export function watchdog(graceMs: number): Watchdog {
-  shared ??= startWatchdog(graceMs);
+/** The mark of this process's watchdog: known before it starts, so that the tasks' environment can carry it. */
+export function watchdogMark(): string {
+  sharedMark ??= `${process.pid}-${randomBytes(6).toString('hex')}`;
+  return sharedMark;
+}
+
+/** The process's watchdog, started (through execa) on first use and shared by every run in this process. */
+export function watchdog(execa: Execa, graceMs: number): Watchdog {
+  shared ??= startWatchdog(execa, graceMs, watchdogMark());
   return shared;
 }
 
@@ -62,22 +69,26 @@ function withoutMark(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-export function startWatchdog(graceMs: number): Watchdog {
-  const mark = `${process.pid}-${randomBytes(6).toString('hex')}`;
-  let child: ChildProcess | undefined;
+export function startWatchdog(execa: Execa, graceMs: number, mark: string): Watchdog {
+  let child: ReturnType<Execa> | undefined;
   try {
-    child = spawn('/bin/sh', ['-c', SCRIPT, 'stagerun-watchdog', String(Math.max(0, graceMs) / 1000), mark], {
-      stdio: ['pipe', 'ignore', 'ignore'],
+    child = execa('/bin/sh', ['-c', SCRIPT, 'stagerun-watchdog', String(Math.max(0, graceMs) / 1000), mark], {
+      stdin: 'pipe',
+      stdout: 'ignore',
+      stderr: 'ignore',
       // Without an outer stagerun's mark (when stagerun runs as a task): the outer watchdog must
       // not end this one, which has this run's tasks to look after.
       env: withoutMark(process.env),
+      extendEnv: false,
       // Its own group: a Ctrl-C at the terminal is stagerun's to handle, not the watchdog's.
       detached: true,
+      buffer: false,
+      reject: false,
     });
   } catch {
     child = undefined;
   }
-  const stdin = child?.stdin;
+  const stdin = child?.pid === undefined ? undefined : child.stdin;
   // Neither the process nor its pipe may keep stagerun running.
   child?.unref();
   (stdin as unknown as { unref?: () => void } | undefined)?.unref?.();

@@ -490,3 +490,21 @@ t.test('no status line under TERM=dumb, even on a terminal', async (t) => {
   t.equal(result.code, 0);
   t.notMatch(result.stdout, /\u001b\[/, 'no cursor escapes');
 });
+
+t.test('tasks never inherit the variables a test runner sets for its own children', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `${header}p.task('suite', { run: 'node --test failing.test.mjs' });
+p.task('show', { run: 'echo "context=\${NODE_TEST_CONTEXT-unset} tap=\${TAP_CHILD_ID-unset}"' });
+export default p;
+`,
+    'failing.test.mjs': "import test from 'node:test';\nimport assert from 'node:assert';\ntest('one', () => assert.equal(1, 2));\n",
+  });
+  // As when a deployfile's own test runs stagerun under node --test or tap.
+  const env = { NODE_TEST_CONTEXT: 'child-v8', TAP_CHILD_ID: '7', TAP_CHILD_KEY: 'k' };
+  const shown = await runMain(['show'], { cwd: dir, env });
+  t.equal(shown.code, 0);
+  t.match(shown.stdout, /context=unset tap=unset/);
+  const suite = await runMain(['suite'], { cwd: dir, env });
+  t.equal(suite.code, 1, 'a failing node --test suite fails its task');
+  t.match(suite.stdout, /✗ suite failed: exit code 1/);
+});

@@ -1,5 +1,5 @@
 // What only the real bin can show: --version and --help without loading the app, and exiting when the command is done.
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { repoRoot, runCli, runMain, tempProject } from '../helpers/cli.js';
@@ -40,4 +40,27 @@ t.test('a function task that leaves a timer behind does not keep stagerun runnin
   t.equal(result.code, 0);
   t.ok(result.ms < 3000, `exited in ${Math.round(result.ms)} ms`);
   t.match(result.stdout, /✓ leaky \(-j\d+, dag\): 1 ok/, 'everything printed before exit');
+});
+
+t.test("a task finds its package's tools in node_modules/.bin of its directory or above, as npm run does", async (t) => {
+  const tool = (name: string) => `#!/bin/sh\necho "${name} from $(pwd | sed 's|.*/||')"\n`;
+  const dir = tempProject({
+    'deployfile.ts': `${header}const api = p.service('api', { dir: 'services/api' });
+api.task('build', { run: 'apitool && roottool' });
+api.task('argv', { run: ['apitool'] });
+export default p;
+`,
+    'node_modules/.bin/roottool': tool('root tool'),
+    'services/api/node_modules/.bin/apitool': tool('api tool'),
+  });
+  chmodSync(path.join(dir, 'node_modules/.bin/roottool'), 0o755);
+  chmodSync(path.join(dir, 'services/api/node_modules/.bin/apitool'), 0o755);
+  // Started by its path, with a PATH that holds neither folder (node is found by its own path).
+  const result = await runCli(['api:build', 'api:argv', '--no-progress', '--output', 'grouped'], {
+    cwd: path.join(dir, 'services/api'),
+    env: { PATH: '/usr/bin:/bin' },
+  });
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, /api tool from api/, "the service's own node_modules/.bin, for a shell command and for argv");
+  t.match(result.stdout, /root tool from api/, 'node_modules/.bin of a folder above');
 });
