@@ -1,5 +1,5 @@
 /** Approval gates on the command line: asked on the terminal when there is one, else refused with the flag to pass. */
-import type { Approver } from '../lib/schedule/scheduler.js';
+import type { Approver } from '../lib/schedule/approvals.js';
 import type { AskingScreen } from './terminal.js';
 
 export function promptApprover(screen: AskingScreen): Approver {

@@ -63,8 +63,8 @@ export {
 // Running and simulating.
 export { type RunHandle, type RunOptions, run, startRun } from './run/run.js';
 export { type SimulatedBehaviour, SimulatedExecutor, type SimulateOptions, simulate } from './run/simulate.js';
+export type { ApprovalAnswer, Approver } from './schedule/approvals.js';
 export { type Clock, realClock, VirtualClock } from './schedule/clock.js';
-export type { ApprovalAnswer, Approver } from './schedule/scheduler.js';
 export { createReportSink } from './sinks/collect.js';
 export { createTerminalReporter, type OutputMode, type Screen, type TerminalOptions } from './sinks/terminal.js';
 export { renderGantt } from './views/gantt.js';

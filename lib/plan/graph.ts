@@ -60,7 +60,8 @@ export function compileGraph(names: readonly string[], depIds: readonly (readonl
       const id = Number(node);
       placed[id] = 1;
       count++;
-      (stages[generation] ??= []).push(id);
+      if (stages.length === generation) stages.push([]);
+      stages[generation]!.push(id);
     });
   } catch (error) {
     // graphology-dag orders every task it can, then throws: the rest are on or behind a cycle.

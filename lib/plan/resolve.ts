@@ -57,27 +57,7 @@ export function resolvePipeline(
 ): { resolved: ResolvedPipeline; problems: StagerunError[] } {
   const source = pipeline.source;
   const problems: StagerunError[] = pipeline.problems().map(({ error, site }) => error.at(locate(site)));
-  const definitions: TaskDefinition[] = [];
-  const byDefinition = new Map<string, TaskDefinition>();
-  for (const definition of pipeline.definitions()) {
-    // A top-level 'a:deploy' and service a's 'deploy' would share a name.
-    if (byDefinition.has(definition.name)) {
-      problems.push(new DuplicateTaskError(definition.name).at(locate(definition.site)));
-      continue;
-    }
-    byDefinition.set(definition.name, definition);
-    definitions.push(definition);
-  }
-  const services = new Map<string, string[]>();
-  for (const name of pipeline.services.keys()) {
-    // A top-level task named like a service would silently hide it as a target and a dependency.
-    if (byDefinition.has(name))
-      problems.push(new DuplicateTaskError(name, source, 'task and service').at(locate(byDefinition.get(name)!.site)));
-    services.set(name, []);
-  }
-  for (const definition of definitions) {
-    if (definition.service) services.get(definition.service.name)?.push(definition.name);
-  }
+  const { definitions, byDefinition, services } = collectDefinitions(pipeline, problems);
 
   const unknown = (task: TaskDefinition, dependency: string, local?: Service): void => {
     // Inside a service, a plain name means the service's own task first: so do suggestions.
@@ -201,6 +181,35 @@ export function resolvePipeline(
   };
   rememberDepIds(resolved, depIds);
   return { resolved, problems };
+}
+
+/** The task definitions, each name once, and each service's tasks by name; a name declared twice is a problem. */
+function collectDefinitions(
+  pipeline: Pipeline,
+  problems: StagerunError[],
+): { definitions: TaskDefinition[]; byDefinition: Map<string, TaskDefinition>; services: Map<string, string[]> } {
+  const definitions: TaskDefinition[] = [];
+  const byDefinition = new Map<string, TaskDefinition>();
+  for (const definition of pipeline.definitions()) {
+    // A top-level 'a:deploy' and service a's 'deploy' would share a name.
+    if (byDefinition.has(definition.name)) {
+      problems.push(new DuplicateTaskError(definition.name).at(locate(definition.site)));
+      continue;
+    }
+    byDefinition.set(definition.name, definition);
+    definitions.push(definition);
+  }
+  const services = new Map<string, string[]>();
+  for (const name of pipeline.services.keys()) {
+    // A top-level task named like a service would silently hide it as a target and a dependency.
+    if (byDefinition.has(name))
+      problems.push(new DuplicateTaskError(name, pipeline.source, 'task and service').at(locate(byDefinition.get(name)!.site)));
+    services.set(name, []);
+  }
+  for (const definition of definitions) {
+    if (definition.service) services.get(definition.service.name)?.push(definition.name);
+  }
+  return { definitions, byDefinition, services };
 }
 
 function unknownResource(task: TaskDefinition, resource: string, pipeline: Pipeline, source: string | undefined): StagerunError {

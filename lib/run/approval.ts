@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
-import type { ApprovalAnswer, Approver } from '../schedule/scheduler.js';
+import type { ApprovalAnswer, Approver } from '../schedule/approvals.js';
 import { closest } from '../util/suggest.js';
 
 /** `true`: every gate; names: the gates of these tasks or services' tasks. */

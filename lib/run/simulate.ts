@@ -10,8 +10,8 @@ import type { Pipeline } from '../model/model.js';
 import { type Estimates, estimate } from '../plan/estimate.js';
 import { type Plan, toPlan } from '../plan/plan.js';
 import type { RunReport } from '../reports/run-report.js';
+import type { Approver } from '../schedule/approvals.js';
 import { VirtualClock } from '../schedule/clock.js';
-import type { Approver } from '../schedule/scheduler.js';
 import { checkExecuteOptions, type ExecuteOptions, execute } from './execute.js';
 
 /** What one simulated attempt does: how long it takes, how it ends, what it prints. */

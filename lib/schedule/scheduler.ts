@@ -3,38 +3,40 @@
  * and no wall clock, only an executor, a clock, an approver and an event sink, so the same
  * code runs real pipelines, simulations and the tests' fake executor.
  *
- * Its parts: each task's state machine (task-state.ts), the admission rule that says
- * whether a ready task may start now (admission.ts: slots, the stage barrier, resources),
- * and the classifier that turns an attempt's outcome into a status or a retry
- * (classify.ts). What is left here is the bookkeeping that connects them.
- *
  * Policy `dag`: a task is ready when all its deps succeeded; among ready tasks the one
  * with the longest remaining (weighted) path to the end of the graph starts first, ties
  * by declaration order. Policy `stages`: as a staged Makefile, stage k+1 starts only when
  * all of stage k has finished.
+ *
+ * The `Scheduler` connects its collaborators, each of which holds one kind of state:
+ * - `TaskTable` (task-table.ts): per task, its state machine (task-state.ts), the deps it
+ *   waits for, its attempts and their times;
+ * - `ReadyQueue` (ready-queue.ts): what may start, best first, and what is parked;
+ * - `Admission` (admission.ts): whether a ready task may start now (slots, stages, resources);
+ * - `RunningAttempts` (running.ts) and `TaskTimers` (timers.ts): what runs, in which slot,
+ *   until when, and why the scheduler stopped it;
+ * - `Approvals` (approvals.ts): the questions open;
+ * - `StopRule` (stop-rule.ts): whether the run is stopping, why, and its final status;
+ * - `classify()` (classify.ts): what an attempt's outcome means for its task.
  */
 
 import type { AttemptRecord, RunStatus, SchedulePolicy, Sink, TaskStatus } from '../events/events.js';
 import { succeeded } from '../events/events.js';
-import { type Executor, exitOf, type Outcome, type RunningTask, type TaskIO } from '../executors/executor.js';
-import type { Signal } from '../model/model.js';
+import { type Executor, exitOf, type Outcome, type TaskIO } from '../executors/executor.js';
 import { type Plan, type PlanTask, remainingPath } from '../plan/plan.js';
 import { formatDuration } from '../util/format.js';
-import { entry } from '../util/maps.js';
 import { Admission } from './admission.js';
-import { classify } from './classify.js';
-import type { CancelTimer, Clock } from './clock.js';
-import { Heap } from './heap.js';
-import { State, TaskStates } from './task-state.js';
+import { type ApprovalAnswer, Approvals, type Approver, NO_APPROVER } from './approvals.js';
+import { classify, type Verdict } from './classify.js';
+import type { Clock } from './clock.js';
+import { ReadyQueue } from './ready-queue.js';
+import { RunningAttempts, type StopWhy } from './running.js';
+import { type StopCause, StopRule } from './stop-rule.js';
+import { State } from './task-state.js';
+import { TaskTable } from './task-table.js';
+import { TaskTimers } from './timers.js';
 
-/** A person's answer to an approval gate, or why there was none. */
-export type ApprovalAnswer = { readonly approved: true; readonly by: string } | { readonly approved: false; readonly reason: string };
-
-/** Who answers approval gates: a prompt, flags, or (in simulation) nobody needs to. */
-export interface Approver {
-  /** `signal` aborts when the run no longer needs the answer (it was interrupted). */
-  request(task: PlanTask, question: string, signal: Signal): ApprovalAnswer | Promise<ApprovalAnswer>;
-}
+export type { ApprovalAnswer, Approver } from './approvals.js';
 
 export interface ScheduleOptions {
   jobs: number;
@@ -69,446 +71,411 @@ export interface ScheduleHandle {
   stop(force?: boolean): void;
 }
 
-const NO_APPROVER: Approver = { request: () => ({ approved: false, reason: 'no one to ask' }) };
+type Exit = { exitCode: number | null; signal: string | null };
+const NO_EXIT: Exit = { exitCode: null, signal: null };
 
-export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Executor, clock: Clock, emit: Sink): ScheduleHandle {
-  const { jobs, keepGoing, weights } = options;
-  const tasks = plan.tasks;
-  const count = tasks.length;
-  const priority = remainingPath(plan, weights);
-  const states = new TaskStates(count);
-  const admission = new Admission({ jobs, policy: options.policy, resources: options.resources });
-  const approver = options.approver ?? NO_APPROVER;
-  const upToDate = options.upToDate ?? new Map<number, string>();
-  const before = (a: number, b: number) => priority[a]! > priority[b]! || (priority[a] === priority[b] && a < b);
-  const ready = new Heap<number>(before);
-  /** Ready tasks held back by a resource or the stage barrier, by what they wait for. */
-  const parked = new Map<string, Heap<number>>();
+export class Scheduler implements ScheduleHandle {
+  readonly done: Promise<RunStatus>;
+  #resolveDone!: (status: RunStatus) => void;
+  readonly #tasks: readonly PlanTask[];
+  readonly #table: TaskTable;
+  readonly #queue: ReadyQueue;
+  readonly #admission: Admission;
+  readonly #running = new RunningAttempts();
+  readonly #timers: TaskTimers;
+  readonly #approvals: Approvals;
+  readonly #stop: StopRule;
+  readonly #upToDate: ReadonlyMap<number, string>;
+  /** Attempts that ended since the last pump, handled together (see #queuePump). */
+  readonly #ended: { id: number; outcome: Outcome }[] = [];
+  readonly #t0: number;
+  #pumping = false;
+  #pumpQueued = false;
+  #finished = false;
 
-  // Per task, by id.
-  const waitingOn = new Int32Array(count);
-  const attemptOf = new Int32Array(count);
-  const firstStart = new Float64Array(count).fill(-1);
-  const attemptStart = new Float64Array(count);
-  const slotOf = new Int32Array(count).fill(-1);
-  const matchedNoChange = new Uint8Array(count);
-  const approvalWaitMs = new Float64Array(count).fill(-1);
-  const attempts: AttemptRecord[][] = Array.from({ length: count }, () => []);
-  /** Why the scheduler stopped a running attempt: it decides the outcome's kind. */
-  const stoppedFor = new Map<number, { kind: 'timed-out'; limitMs: number } | { kind: 'aborted' }>();
-  const timers = new Map<number, CancelTimer>();
-  const approvals = new Map<number, AbortController>();
-  const running = new Map<number, RunningTask>();
-  const stageLeft = plan.stages.map((stage) => stage.length);
+  constructor(
+    private readonly plan: Plan,
+    private readonly options: ScheduleOptions,
+    private readonly executor: Executor,
+    private readonly clock: Clock,
+    private readonly emit: Sink,
+  ) {
+    this.#tasks = plan.tasks;
+    this.#table = new TaskTable(plan);
+    this.#queue = new ReadyQueue(remainingPath(plan, options.weights));
+    this.#admission = new Admission({ jobs: options.jobs, policy: options.policy, resources: options.resources });
+    this.#timers = new TaskTimers(clock);
+    this.#approvals = new Approvals(options.approver ?? NO_APPROVER);
+    this.#stop = new StopRule(options.timeoutMs);
+    this.#upToDate = options.upToDate ?? new Map<number, string>();
+    this.#t0 = clock.now();
+    this.done = new Promise<RunStatus>((resolve) => {
+      this.#resolveDone = resolve;
+    });
+  }
 
-  const ended: { id: number; outcome: Outcome }[] = [];
-  const instant: number[] = [];
-  const freeSlots = new Heap<number>((a, b) => a < b);
-  let nextSlot = 0;
-  let stopCause: 'failure' | 'interrupt' | 'timeout' | undefined;
-  let firstFailure: string | undefined;
-  let anyFailed = false;
-  let anyNeedsApproval = false;
-  let pumping = false;
-  let pumpQueued = false;
-  let finished = false;
-  let forceStop = false;
+  /** Emits `run-start` and starts what may start. */
+  start(): this {
+    const { options } = this;
+    this.emit({
+      type: 'run-start',
+      at: 0,
+      runId: options.runId,
+      plan: this.plan,
+      jobs: options.jobs,
+      schedule: options.policy,
+      keepGoing: options.keepGoing,
+      startedAt: options.startedAt,
+      simulated: options.simulated,
+      expectedMs: options.weights,
+      timeoutMs: options.timeoutMs ?? null,
+      warnings: options.warnings ?? [],
+    });
+    if (options.interrupted) this.#beginStopping('interrupt');
+    for (const task of this.#tasks) if (task.depIds.length === 0 && !this.#stop.stopping) this.#becomeReady(task.id);
+    if (options.timeoutMs !== undefined && !this.#stop.stopping) this.clock.setTimer(options.timeoutMs, () => this.#runTimedOut());
+    this.#pump();
+    return this;
+  }
 
-  const t0 = clock.now();
-  const now = () => clock.now() - t0;
-  let resolveDone!: (status: RunStatus) => void;
-  const done = new Promise<RunStatus>((resolve) => {
-    resolveDone = resolve;
-  });
+  stop(force = false): void {
+    if (this.#finished) return;
+    this.#stop.forceFromNowOn(force);
+    if (this.#stop.cause !== 'interrupt') this.#beginStopping('interrupt');
+    for (const id of this.#running.ids()) this.#running.stop(id, { kind: 'aborted' }, this.#stop.force);
+    this.#pump();
+  }
 
-  const cancelTimer = (id: number) => {
-    timers.get(id)?.();
-    timers.delete(id);
-  };
+  #now(): number {
+    return this.clock.now() - this.#t0;
+  }
 
-  const settle = (
-    id: number,
-    status: TaskStatus,
-    reason: string | null,
-    exit: { exitCode: number | null; signal: string | null } = { exitCode: null, signal: null },
-  ) => {
-    states.move(id, State.Settled);
-    cancelTimer(id);
-    if (status === 'failed' || status === 'timeout') anyFailed = true;
-    if (status === 'needs-approval') anyNeedsApproval = true;
-    stageLeft[tasks[id]!.stage]!--;
-    emit({
+  #settle(id: number, status: TaskStatus, reason: string | null, exit: Exit = NO_EXIT): void {
+    const task = this.#tasks[id]!;
+    this.#table.states.move(id, State.Settled);
+    this.#timers.cancel(id);
+    this.#stop.settled(status);
+    this.#table.settledIn(task.stage);
+    this.emit({
       type: 'task-end',
-      at: now(),
-      task: tasks[id]!,
+      at: this.#now(),
+      task,
       status,
-      startAt: firstStart[id]! >= 0 ? firstStart[id]! : null,
+      startAt: this.#table.firstStart(id),
       exitCode: exit.exitCode,
       signal: exit.signal,
       reason,
-      attempts: attempts[id]!,
-      approvalWaitMs: approvalWaitMs[id]! >= 0 ? approvalWaitMs[id]! : null,
+      attempts: this.#table.attempts(id),
+      approvalWaitMs: this.#table.approvalWait(id),
     });
-  };
+  }
 
   /** Marks everything downstream of a task that did not succeed as skipped; each task is visited once. */
-  const skipDependents = (id: number, status: TaskStatus) => {
+  #skipDependents(id: number, status: TaskStatus): void {
     const why = status === 'needs-approval' ? 'was not approved' : status === 'timeout' ? 'timed out' : 'failed';
-    const reason = `needs ${tasks[id]!.name}, which ${why}`;
-    const queue = [...tasks[id]!.dependentIds];
+    const reason = `needs ${this.#tasks[id]!.name}, which ${why}`;
+    const queue = [...this.#tasks[id]!.dependentIds];
     while (queue.length > 0) {
       const dependent = queue.pop()!;
       // Only tasks still waiting for their deps can depend on this one; others were reached already.
-      if (!states.is(dependent, State.Waiting)) continue;
-      settle(dependent, 'skipped', reason);
-      queue.push(...tasks[dependent]!.dependentIds);
+      if (!this.#table.states.is(dependent, State.Waiting)) continue;
+      this.#settle(dependent, 'skipped', reason);
+      queue.push(...this.#tasks[dependent]!.dependentIds);
     }
-  };
+  }
 
-  /** Deps done: a goal settles at once, a gated task asks first, any other joins the ready heap. */
-  const becomeReady = (id: number) => {
-    const task = tasks[id]!;
-    // Goals and up-to-date tasks settle at once, without a slot; queued, not recursed into, for long chains.
-    if (task.run === undefined || upToDate.has(id)) {
+  /** Deps done: a goal or an up-to-date task settles without a slot, a gated task asks first, any other joins the ready queue. */
+  #becomeReady(id: number): void {
+    const task = this.#tasks[id]!;
+    const states = this.#table.states;
+    if (task.run === undefined || this.#upToDate.has(id)) {
       states.move(id, State.Ready);
-      instant.push(id);
+      this.#queue.pushInstant(id);
       return;
     }
     const question = task.settings.approval;
-    if (question !== undefined && states.is(id, State.Waiting)) return askApproval(id, question);
+    if (question !== undefined && states.is(id, State.Waiting)) {
+      this.#askApproval(id, question);
+      return;
+    }
     states.move(id, State.Ready);
-    ready.push(id);
-  };
+    this.#queue.push(id);
+  }
 
-  const askApproval = (id: number, question: string) => {
-    const task = tasks[id]!;
-    states.move(id, State.AwaitingApproval);
-    const asked = now();
-    const controller = new AbortController();
-    approvals.set(id, controller);
-    emit({ type: 'approval-wait', at: asked, task, question });
-    const answered = (answer: ApprovalAnswer) => {
-      if (!states.is(id, State.AwaitingApproval) || controller.signal.aborted) return;
-      approvals.delete(id);
-      approvalWaitMs[id] = now() - asked;
-      emit({ type: 'approval-end', at: now(), task, approved: answer.approved, by: answer.approved ? answer.by : answer.reason });
-      if (answer.approved) {
-        states.move(id, State.Ready);
-        ready.push(id);
-      } else {
-        settle(id, 'needs-approval', answer.reason);
-        skipDependents(id, 'needs-approval');
-      }
-      queuePump();
-    };
-    const answer = approver.request(task, question, controller.signal);
-    if (answer instanceof Promise) {
-      answer.then(answered, (error: unknown) =>
-        answered({ approved: false, reason: `the question could not be asked: ${(error as Error)?.message ?? error}` }),
-      );
+  #askApproval(id: number, question: string): void {
+    const task = this.#tasks[id]!;
+    this.#table.states.move(id, State.AwaitingApproval);
+    const asked = this.#now();
+    this.emit({ type: 'approval-wait', at: asked, task, question });
+    this.#approvals.ask(task, question, (answer) => this.#approvalAnswered(id, asked, answer));
+  }
+
+  #approvalAnswered(id: number, asked: number, answer: ApprovalAnswer): void {
+    if (!this.#table.states.is(id, State.AwaitingApproval)) return;
+    const task = this.#tasks[id]!;
+    this.#table.setApprovalWait(id, this.#now() - asked);
+    this.emit({ type: 'approval-end', at: this.#now(), task, approved: answer.approved, by: answer.approved ? answer.by : answer.reason });
+    if (answer.approved) {
+      this.#table.states.move(id, State.Ready);
+      this.#queue.push(id);
     } else {
-      answered(answer);
+      this.#settle(id, 'needs-approval', answer.reason);
+      this.#skipDependents(id, 'needs-approval');
     }
-  };
+    this.#queuePump();
+  }
 
-  const release = (id: number) => {
-    for (const dependent of tasks[id]!.dependentIds) {
-      waitingOn[dependent]!--;
-      if (waitingOn[dependent] === 0 && states.is(dependent, State.Waiting)) becomeReady(dependent);
+  /** A task succeeded: what waited for it alone becomes ready. */
+  #release(id: number): void {
+    for (const dependent of this.#tasks[id]!.dependentIds) {
+      if (this.#table.dependencyDone(dependent) && this.#table.states.is(dependent, State.Waiting)) this.#becomeReady(dependent);
     }
-  };
+  }
 
-  const park = (id: number, key: string) => {
-    states.move(id, State.Parked);
-    entry(parked, key, () => new Heap<number>(before)).push(id);
-  };
-
-  /** What waited for `key` (a freed resource, an opened stage) goes back to the ready heap, in priority order. */
-  const unpark = (key: string) => {
-    const waiting = parked.get(key);
-    if (!waiting) return;
-    parked.delete(key);
-    for (let id = waiting.pop(); id !== undefined; id = waiting.pop()) {
-      if (!states.is(id, State.Parked)) continue;
-      states.move(id, State.Ready);
-      ready.push(id);
+  /** What waited for `key` (a freed resource, an opened stage) goes back to the ready queue, in priority order. */
+  #unpark(key: string): void {
+    for (const id of this.#queue.unpark(key)) {
+      if (!this.#table.states.is(id, State.Parked)) continue;
+      this.#table.states.move(id, State.Ready);
+      this.#queue.push(id);
     }
-  };
+  }
 
   /**
    * Nothing new starts from now on: not a task, not a retry, not a question. A task waiting
    * to retry ends with its last attempt; a question still open is withdrawn.
    */
-  const beginStopping = (cause: 'failure' | 'interrupt' | 'timeout') => {
-    stopCause = cause;
-    emit({ type: 'run-stopping', at: now(), cause, running: [...running.keys()].map((id) => tasks[id]!) });
-    const reason = stopReason();
-    for (const [id, controller] of [...approvals]) {
-      controller.abort();
-      approvals.delete(id);
-      settle(id, 'cancelled', reason);
-    }
-    for (let id = 0; id < count; id++) {
-      if (!states.is(id, State.RetryWait)) continue;
-      const last = attempts[id]!.at(-1)!;
+  #beginStopping(cause: StopCause): void {
+    this.#stop.begin(cause);
+    this.emit({ type: 'run-stopping', at: this.#now(), cause, running: this.#running.ids().map((id) => this.#tasks[id]!) });
+    const reason = this.#stop.reason();
+    this.#approvals.withdrawAll((id) => this.#settle(id, 'cancelled', reason));
+    for (let id = 0; id < this.#tasks.length; id++) {
+      if (!this.#table.states.is(id, State.RetryWait)) continue;
+      const last = this.#table.lastAttempt(id)!;
       if (cause === 'interrupt') {
-        settle(id, 'interrupted', reason, last);
+        this.#settle(id, 'interrupted', reason, last);
         continue;
       }
-      settle(
-        id,
-        last.outcome === 'timed-out' ? 'timeout' : 'failed',
-        `attempt ${last.number} did not succeed and ${reason}, so no retry was made`,
-        last,
-      );
-      skipDependents(id, 'failed');
+      const status = last.outcome === 'timed-out' ? 'timeout' : 'failed';
+      this.#settle(id, status, `attempt ${last.number} did not succeed and ${reason}, so no retry was made`, last);
+      this.#skipDependents(id, 'failed');
     }
-  };
+  }
 
-  const stopReason = () =>
-    stopCause === 'interrupt'
-      ? 'the run was interrupted'
-      : stopCause === 'timeout'
-        ? `the run's time limit (${formatDuration(options.timeoutMs ?? 0)}) was reached`
-        : `the run stopped after ${firstFailure} failed`;
+  #runLimit(): StopWhy {
+    return { kind: 'timed-out', limitMs: this.options.timeoutMs ?? 0 };
+  }
 
-  const launch = (id: number) => {
-    const task = tasks[id]!;
-    const slot = freeSlots.pop() ?? nextSlot++;
-    const number = ++attemptOf[id]!;
-    states.move(id, State.Running);
-    admission.take(task);
-    slotOf[id] = slot;
-    attemptStart[id] = now();
-    if (firstStart[id]! < 0) firstStart[id] = attemptStart[id]!;
-    matchedNoChange[id] = 0;
-    emit({ type: 'task-start', at: attemptStart[id]!, task, slot, attempt: number });
+  /** The run's own time limit: running tasks are stopped, and nothing more starts. */
+  #runTimedOut(): void {
+    if (this.#finished || this.#stop.cause === 'interrupt') return;
+    if (this.#stop.cause !== 'timeout') this.#beginStopping('timeout');
+    for (const id of this.#running.ids()) this.#running.stop(id, this.#runLimit(), false);
+    this.#pump();
+  }
+
+  #launch(id: number): void {
+    const task = this.#tasks[id]!;
+    const slot = this.#running.takeSlot();
+    this.#table.states.move(id, State.Running);
+    this.#admission.take(task);
+    const at = this.#now();
+    const number = this.#table.beginAttempt(id, at, slot);
+    this.emit({ type: 'task-start', at, task, slot, attempt: number });
     const limit = task.settings.timeout;
-    if (limit !== undefined) {
-      timers.set(
-        id,
-        clock.setTimer(limit, () => {
-          timers.delete(id);
-          stopAttempt(id, { kind: 'timed-out', limitMs: limit }, false);
-        }),
-      );
-    }
-    let open = true;
-    const pattern = task.settings.noChange;
-    const io: TaskIO = {
-      output(stream, line) {
-        if (finished) return;
-        if (open && pattern && matchedNoChange[id] === 0 && pattern.test(line)) matchedNoChange[id] = 1;
-        emit({ type: 'task-output', at: now(), task, stream, line });
-      },
-      end(outcome) {
-        if (!open) return;
-        open = false;
-        ended.push({ id, outcome });
-        queuePump();
-      },
-    };
+    if (limit !== undefined) this.#timers.set(id, limit, () => this.#running.stop(id, { kind: 'timed-out', limitMs: limit }, false));
+    const io = this.#ioFor(id);
     // Registered before start() so that an executor ending the task synchronously is handled.
-    running.set(id, { stop: () => {} });
+    this.#running.starting(id);
     try {
-      const handle = executor.start({ task, number, hash: options.hashes?.[id] }, io);
-      if (open) running.set(id, handle);
-      if (open && (stopCause === 'interrupt' || stopCause === 'timeout'))
-        stopAttempt(id, stopCause === 'interrupt' ? { kind: 'aborted' } : runLimit(), forceStop);
+      const handle = this.executor.start({ task, number, hash: this.options.hashes?.[id] }, io);
+      if (!io.open) return;
+      this.#running.started(id, handle);
+      if (this.#stop.stopsRunning)
+        this.#running.stop(id, this.#stop.cause === 'interrupt' ? { kind: 'aborted' } : this.#runLimit(), this.#stop.force);
     } catch (error) {
       io.end({ kind: 'could-not-start', reason: `could not start: ${(error as Error)?.message ?? String(error)}` });
     }
-  };
+  }
 
-  const runLimit = () => ({ kind: 'timed-out' as const, limitMs: options.timeoutMs ?? 0 });
-
-  /** Stops a running attempt; `why` decides what its outcome is said to be, whatever the process then does. */
-  const stopAttempt = (id: number, why: { kind: 'timed-out'; limitMs: number } | { kind: 'aborted' }, force: boolean) => {
-    const handle = running.get(id);
-    if (!handle) return;
-    if (!stoppedFor.has(id)) stoppedFor.set(id, why);
-    handle.stop(force);
-  };
-
-  /** The executor's outcome, with the scheduler's reason for stopping it put first. */
-  const finalOutcome = (id: number, outcome: Outcome): Outcome => {
-    const why = stoppedFor.get(id);
-    stoppedFor.delete(id);
-    if (!why) return outcome;
-    // Stopped is stopped, even if the process then exits 0 (a graceful SIGTERM handler does).
-    const { exitCode, signal } = exitOf(outcome);
-    return why.kind === 'aborted' ? { kind: 'aborted', exitCode, signal } : { kind: 'timed-out', limitMs: why.limitMs, exitCode, signal };
-  };
-
-  const attemptEnded = (id: number, raw: Outcome) => {
-    const task = tasks[id]!;
-    cancelTimer(id);
-    running.delete(id);
-    freeSlots.push(slotOf[id]!);
-    for (const key of admission.release(task)) unpark(key);
-    const outcome = finalOutcome(id, raw);
-    const endMs = now();
-    const exit = exitOf(outcome);
-    const record: AttemptRecord = {
-      number: attemptOf[id]!,
-      startMs: attemptStart[id]!,
-      endMs,
-      outcome: outcome.kind,
-      ...exit,
-      slot: slotOf[id]!,
+  /** What the executor reports one attempt through: its lines (watched for the `noChange` pattern) and its one end. */
+  #ioFor(id: number): TaskIO & { readonly open: boolean } {
+    const task = this.#tasks[id]!;
+    const pattern = task.settings.noChange;
+    let open = true;
+    return {
+      get open() {
+        return open;
+      },
+      output: (stream, line) => {
+        if (this.#finished) return;
+        if (open && pattern && !this.#table.matchedNoChange(id) && pattern.test(line)) this.#table.matchNoChange(id);
+        this.emit({ type: 'task-output', at: this.#now(), task, stream, line });
+      },
+      end: (outcome) => {
+        if (!open) return;
+        open = false;
+        this.#ended.push({ id, outcome });
+        this.#queuePump();
+      },
     };
-    attempts[id]!.push(record);
+  }
+
+  #attemptEnded(id: number, raw: Outcome): void {
+    const task = this.#tasks[id]!;
+    this.#timers.cancel(id);
+    const slot = this.#table.slot(id);
+    const outcome = withStopReason(this.#running.ended(id, slot), raw);
+    for (const key of this.#admission.release(task)) this.#unpark(key);
+    const endMs = this.#now();
+    const exit = exitOf(outcome);
+    const startMs = this.#table.attemptStart(id);
+    const number = this.#table.attemptNumber(id);
+    const record: AttemptRecord = { number, startMs, endMs, outcome: outcome.kind, ...exit, slot };
+    this.#table.recordAttempt(id, record);
     const verdict = classify(task, {
       outcome,
-      attempt: attemptOf[id]!,
-      matchedNoChange: matchedNoChange[id] === 1,
-      durationMs: endMs - attemptStart[id]!,
-      stopping: stopCause !== undefined,
+      attempt: number,
+      matchedNoChange: this.#table.matchedNoChange(id),
+      durationMs: endMs - startMs,
+      stopping: this.#stop.stopping,
     });
-    if (verdict.kind === 'retry') {
-      states.move(id, State.RetryWait);
-      emit({ type: 'task-retry', at: endMs, task, attempt: record, reason: verdict.reason, retryInMs: verdict.delayMs });
-      timers.set(
-        id,
-        clock.setTimer(verdict.delayMs, () => {
-          timers.delete(id);
-          if (!states.is(id, State.RetryWait)) return;
-          states.move(id, State.Ready);
-          ready.push(id);
-          pump();
-        }),
-      );
-      return;
-    }
+    if (verdict.kind === 'retry') this.#retryLater(id, record, verdict);
+    else this.#settleAttempt(id, outcome, exit, verdict);
+  }
+
+  #retryLater(id: number, record: AttemptRecord, verdict: Extract<Verdict, { kind: 'retry' }>): void {
+    this.#table.states.move(id, State.RetryWait);
+    this.emit({
+      type: 'task-retry',
+      at: record.endMs,
+      task: this.#tasks[id]!,
+      attempt: record,
+      reason: verdict.reason,
+      retryInMs: verdict.delayMs,
+    });
+    this.#timers.set(id, verdict.delayMs, () => {
+      if (!this.#table.states.is(id, State.RetryWait)) return;
+      this.#table.states.move(id, State.Ready);
+      this.#queue.push(id);
+      this.#pump();
+    });
+  }
+
+  #settleAttempt(id: number, outcome: Outcome, exit: Exit, verdict: Extract<Verdict, { kind: 'settle' }>): void {
     const { status } = verdict;
-    const atRunLimit = outcome.kind === 'timed-out' && stopCause === 'timeout' && outcome.limitMs === options.timeoutMs;
-    settle(id, status, atRunLimit ? `stopped at the run's time limit (${formatDuration(outcome.limitMs)})` : verdict.reason, exit);
+    const atRunLimit = outcome.kind === 'timed-out' && this.#stop.cause === 'timeout' && outcome.limitMs === this.options.timeoutMs;
+    this.#settle(id, status, atRunLimit ? `stopped at the run's time limit (${formatDuration(outcome.limitMs)})` : verdict.reason, exit);
     if (succeeded(status)) {
-      release(id);
+      this.#release(id);
       return;
     }
     if (status === 'interrupted') return;
-    firstFailure ??= task.name;
-    skipDependents(id, status);
-    if (!keepGoing && !stopCause) beginStopping('failure');
-  };
+    this.#stop.failed(this.#tasks[id]!.name);
+    this.#skipDependents(id, status);
+    if (!this.options.keepGoing && !this.#stop.stopping) this.#beginStopping('failure');
+  }
+
+  /** A goal or an up-to-date task whose deps are done settles, without a slot. */
+  #settleInstant(id: number): void {
+    const reason = this.#upToDate.get(id);
+    if (reason !== undefined) {
+      this.#settle(id, 'up-to-date', reason);
+    } else {
+      this.#table.states.move(id, State.Running);
+      const at = this.#now();
+      this.#table.beginAttempt(id, at, null);
+      this.emit({ type: 'task-start', at, task: this.#tasks[id]!, slot: null, attempt: 1 });
+      this.#settle(id, 'ok', null);
+    }
+    this.#release(id);
+  }
 
   /** Opens the next stage once the current one has settled; true if it did. */
-  const advanceStage = (): boolean => {
-    if (options.policy !== 'stages') return false;
-    const open = admission.openStage;
-    if (open >= plan.stages.length - 1 || stageLeft[open] !== 0) return false;
-    unpark(admission.openNextStage());
+  #advanceStage(): boolean {
+    if (this.options.policy !== 'stages') return false;
+    const open = this.#admission.openStage;
+    if (open >= this.plan.stages.length - 1 || !this.#table.stageDone(open)) return false;
+    this.#unpark(this.#admission.openNextStage());
     return true;
-  };
+  }
 
-  const finish = () => {
-    finished = true;
-    const reason = stopReason();
-    for (let id = 0; id < count; id++) if (!states.is(id, State.Settled)) settle(id, 'cancelled', reason);
-    const status: RunStatus =
-      stopCause === 'interrupt'
-        ? 'interrupted'
-        : anyFailed || stopCause === 'timeout'
-          ? 'failed'
-          : anyNeedsApproval
-            ? 'needs-approval'
-            : 'ok';
-    const at = now();
-    emit({ type: 'run-end', at, status, makespanMs: at });
-    resolveDone(status);
-  };
+  /** Starts the best ready task if it may start now (or parks it); false when none can. */
+  #startNext(): boolean {
+    if (this.#stop.stopping || !this.#admission.hasSlot) return false;
+    const id = this.#queue.pop();
+    if (id === undefined) return false;
+    const blocker = this.#admission.blocker(this.#tasks[id]!);
+    if (blocker === undefined) {
+      this.#launch(id);
+    } else if (blocker.kind === 'slots') {
+      this.#queue.push(id);
+      return false;
+    } else {
+      this.#table.states.move(id, State.Parked);
+      this.#queue.park(id, blocker.key);
+    }
+    return true;
+  }
+
+  /** One step of the pump: handle an end, settle a slotless task, open a stage or start a task; false when there is nothing to do. */
+  #step(): boolean {
+    const next = this.#ended.shift();
+    if (next) {
+      this.#attemptEnded(next.id, next.outcome);
+      return true;
+    }
+    if (!this.#stop.stopping && this.#queue.instantCount > 0) {
+      this.#settleInstant(this.#queue.popInstant()!);
+      return true;
+    }
+    return this.#advanceStage() || this.#startNext();
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    const reason = this.#stop.reason();
+    for (let id = 0; id < this.#tasks.length; id++) if (!this.#table.states.is(id, State.Settled)) this.#settle(id, 'cancelled', reason);
+    const status = this.#stop.status();
+    const at = this.#now();
+    this.emit({ type: 'run-end', at, status, makespanMs: at });
+    this.#resolveDone(status);
+  }
 
   // Ends are handled together once the clock has delivered all that are due now, so that
   // a slot freed by the first of two simultaneous ends goes to the best task, not the first ready.
-  function queuePump(): void {
-    if (pumpQueued) return;
-    pumpQueued = true;
-    clock.defer(() => {
-      pumpQueued = false;
-      pump();
+  #queuePump(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    this.clock.defer(() => {
+      this.#pumpQueued = false;
+      this.#pump();
     });
   }
 
-  function pump(): void {
-    if (pumping || finished) return;
-    pumping = true;
+  #pump(): void {
+    if (this.#pumping || this.#finished) return;
+    this.#pumping = true;
     try {
-      for (;;) {
-        const next = ended.shift();
-        if (next) {
-          attemptEnded(next.id, next.outcome);
-          continue;
-        }
-        if (!stopCause && instant.length > 0) {
-          const id = instant.pop()!;
-          const reason = upToDate.get(id);
-          if (reason !== undefined) {
-            settle(id, 'up-to-date', reason);
-          } else {
-            states.move(id, State.Running);
-            firstStart[id] = now();
-            emit({ type: 'task-start', at: firstStart[id]!, task: tasks[id]!, slot: null, attempt: 1 });
-            settle(id, 'ok', null);
-          }
-          release(id);
-          continue;
-        }
-        if (advanceStage()) continue;
-        if (!stopCause && admission.hasSlot && ready.size > 0) {
-          const id = ready.pop()!;
-          const blocker = admission.blocker(tasks[id]!);
-          if (blocker === undefined) launch(id);
-          else if (blocker.kind === 'slots') ready.push(id);
-          else park(id, blocker.key);
-          continue;
-        }
-        break;
-      }
-      const idle = running.size === 0 && approvals.size === 0 && states.count(State.RetryWait) === 0;
-      if (idle && (stopCause !== undefined || (ready.size === 0 && instant.length === 0))) finish();
+      while (this.#step());
+      const idle = this.#running.size === 0 && this.#approvals.size === 0 && this.#table.states.count(State.RetryWait) === 0;
+      if (idle && (this.#stop.stopping || (this.#queue.size === 0 && this.#queue.instantCount === 0))) this.#finish();
     } finally {
-      pumping = false;
+      this.#pumping = false;
     }
   }
+}
 
-  emit({
-    type: 'run-start',
-    at: 0,
-    runId: options.runId,
-    plan,
-    jobs,
-    schedule: options.policy,
-    keepGoing,
-    startedAt: options.startedAt,
-    simulated: options.simulated,
-    expectedMs: weights,
-    timeoutMs: options.timeoutMs ?? null,
-    warnings: options.warnings ?? [],
-  });
-  if (options.interrupted) beginStopping('interrupt');
-  for (const task of tasks) {
-    waitingOn[task.id] = task.depIds.length;
-    if (task.depIds.length === 0 && !stopCause) becomeReady(task.id);
-  }
-  if (options.timeoutMs !== undefined && !stopCause) {
-    clock.setTimer(options.timeoutMs, () => {
-      if (finished || stopCause === 'interrupt') return;
-      if (stopCause !== 'timeout') beginStopping('timeout');
-      for (const id of [...running.keys()]) stopAttempt(id, runLimit(), false);
-      pump();
-    });
-  }
-  pump();
+/** The executor's outcome, with the scheduler's reason for stopping it put first. */
+function withStopReason(why: StopWhy | undefined, outcome: Outcome): Outcome {
+  if (!why) return outcome;
+  // Stopped is stopped, even if the process then exits 0 (a graceful SIGTERM handler does).
+  const { exitCode, signal } = exitOf(outcome);
+  return why.kind === 'aborted' ? { kind: 'aborted', exitCode, signal } : { kind: 'timed-out', limitMs: why.limitMs, exitCode, signal };
+}
 
-  return {
-    done,
-    stop(force = false) {
-      if (finished) return;
-      forceStop ||= force;
-      if (stopCause !== 'interrupt') beginStopping('interrupt');
-      for (const id of [...running.keys()]) stopAttempt(id, { kind: 'aborted' }, forceStop);
-      pump();
-    },
-  };
+/** Starts a run of `plan`: the scheduler, started. */
+export function startSchedule(plan: Plan, options: ScheduleOptions, executor: Executor, clock: Clock, emit: Sink): ScheduleHandle {
+  return new Scheduler(plan, options, executor, clock, emit).start();
 }

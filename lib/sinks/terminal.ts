@@ -4,28 +4,23 @@
  * at the end what did not succeed and why, a summary table, the makespan and the critical
  * path.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
-import type { RunEvent, RunStartEvent, RunStatus, Sink, TaskEndEvent, TaskStatus } from '../events/events.js';
-import { succeeded, TASK_STATUSES } from '../events/events.js';
+import { Chalk } from 'chalk';
+import type { RunEvent, RunStartEvent, Sink, TaskEndEvent } from '../events/events.js';
+import { succeeded } from '../events/events.js';
 import { describeCommand, type OutputStream } from '../model/model.js';
 import type { PlanTask } from '../plan/plan.js';
-import type { RunReport, TaskReport } from '../reports/run-report.js';
 import { formatDuration } from '../util/format.js';
 import { entry } from '../util/maps.js';
 import { unreachable } from '../util/never.js';
-import { statusMark, summaryTable } from '../views/summary.js';
 import type { CiStyle } from './ci.js';
 import { createReportSink } from './collect.js';
+import type { Screen } from './screen.js';
+import { printFinalSummary } from './terminal-summary.js';
+import { endLine, failureText, runStartLine, stoppingLine } from './terminal-text.js';
 
 export type OutputMode = 'stream' | 'grouped';
 
-/** Where terminal output goes; a status line (live progress) may share it. */
-export interface Screen {
-  /** Writes whole lines. */
-  print(text: string): void;
-  /** Writes whole lines of a task's stderr; where absent, they go to `print`. */
-  printError?(text: string): void;
-}
+export type { Screen } from './screen.js';
 
 export interface TerminalOptions {
   screen: Screen;
@@ -43,78 +38,6 @@ export interface TerminalOptions {
 }
 
 const PALETTE = ['cyan', 'magenta', 'blue', 'yellow', 'green', 'cyanBright', 'magentaBright', 'blueBright'] as const;
-
-export function failureText(event: { exitCode: number | null; signal: string | null; reason: string | null }): string {
-  if (event.reason) return event.reason;
-  if (event.signal) return `killed by ${event.signal}`;
-  return `exit code ${event.exitCode}`;
-}
-
-/** The line a task's end gets (undefined: none, as for a cancelled task, which is counted once at the end). */
-function endLine(event: TaskEndEvent, c: ChalkInstance): string | undefined {
-  const took = event.startAt === null ? '' : ` in ${formatDuration(event.at - event.startAt)}`;
-  const mark = statusMark(event.status, c);
-  const retried = event.attempts.length > 1 ? `, attempt ${event.attempts.length}` : '';
-  switch (event.status) {
-    case 'ok':
-      return `${mark} ok${took}${retried ? c.yellow(` (flaky${retried})`) : ''}`;
-    case 'no-change':
-      return `${mark} no change${event.reason ? c.dim(`: ${event.reason}`) : ''}${took}`;
-    case 'up-to-date':
-      return `${mark} ${c.dim(`up to date${event.reason ? `: ${event.reason}` : ''}`)}`;
-    case 'failed':
-      return `${mark} ${c.red(`failed: ${failureText(event)}`)}${took}`;
-    case 'timeout':
-      return `${mark} ${c.red(event.reason ?? 'timed out')}`;
-    case 'needs-approval':
-      return `${mark} ${c.yellow(`not approved: ${event.reason ?? ''}`)}`;
-    case 'interrupted':
-      return `${mark} ${c.yellow('interrupted')}${took}`;
-    case 'skipped':
-      return `${mark} ${c.dim(`skipped: ${event.reason}`)}`;
-    case 'cancelled':
-      return undefined;
-    default:
-      return unreachable(event.status);
-  }
-}
-
-/** The closing line's verdict mark. */
-function verdictMark(status: RunStatus, c: ChalkInstance): string {
-  switch (status) {
-    case 'ok':
-      return c.green('✓');
-    case 'failed':
-      return c.red('✗');
-    case 'needs-approval':
-      return c.yellow('?');
-    case 'interrupted':
-      return `${c.yellow('■')} interrupted:`;
-  }
-}
-
-/** The detail a task that did not succeed gets at the end: what, why, and its last lines. */
-function problemHeading(task: TaskReport, c: ChalkInstance): string | undefined {
-  const after = task.durationMs === null ? '' : ` after ${formatDuration(task.durationMs)}`;
-  switch (task.status) {
-    case 'failed':
-      return `${c.red(`failed: ${failureText(task)}`)}${after}`;
-    case 'timeout':
-      return c.red(task.reason ?? 'timed out');
-    case 'interrupted':
-      return `${c.yellow('was interrupted')}${after}`;
-    case 'needs-approval':
-      return c.yellow(`was not approved: ${task.reason ?? ''}`);
-    case 'ok':
-    case 'no-change':
-    case 'up-to-date':
-    case 'skipped':
-    case 'cancelled':
-      return undefined;
-    default:
-      return unreachable(task.status);
-  }
-}
 
 export function createTerminalReporter(options: TerminalOptions): Sink {
   const c = new Chalk({ level: options.colorLevel });
@@ -180,51 +103,6 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
     screen.print(`${prefix(task)} ${text}`);
   };
 
-  const finalSummary = (report: RunReport) => {
-    const plan = start!.plan;
-    if (options.summary !== false && !quiet) {
-      screen.print('');
-      for (const line of summaryTable(report, c)) screen.print(line);
-    }
-    report.tasks.forEach((task, id) => {
-      const heading = problemHeading(task, c);
-      if (heading === undefined) return;
-      const planned = plan.tasks[id]!;
-      const tail = tails.get(id) ?? [];
-      screen.print('');
-      screen.print(`${statusMark(task.status, c)} ${c.bold(task.name)} ${heading}`);
-      if (task.status === 'needs-approval') return;
-      if (task.attempts.length > 1)
-        screen.print(
-          c.dim(
-            `  attempts: ${task.attempts.map((attempt) => `${attempt.number}: ${attempt.outcome}${attempt.exitCode !== null ? ` ${attempt.exitCode}` : ''} after ${formatDuration(attempt.durationMs)}`).join('; ')}`,
-          ),
-        );
-      screen.print(c.dim(`  command: ${describeCommand(planned.run, planned.args)}   (in ${planned.cwd})`));
-      if (tail.length > 0) {
-        screen.print(c.dim(`  last ${tail.length === 1 ? 'line' : `${tail.length} lines`} of output:`));
-        for (const line of tail) screen.print(`  ${c.dim('│')} ${line}`);
-      } else {
-        screen.print(c.dim('  (no output)'));
-      }
-    });
-    const counts = new Map<TaskStatus, number>();
-    for (const task of report.tasks) if (task.command) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
-    const flaky = report.tasks.filter((task) => task.flaky).length;
-    const tally = [
-      ...TASK_STATUSES.filter((status) => counts.get(status)).map((status) => `${counts.get(status)} ${status}`),
-      ...(flaky > 0 ? [`${flaky} flaky`] : []),
-    ].join(', ');
-    const waits = report.tasks.map((task) => task.approvalWaitMs ?? 0).reduce((sum, ms) => sum + ms, 0);
-    if (!quiet) screen.print('');
-    if (report.criticalPath.length > 0 && !quiet) screen.print(`${c.dim('critical path:')} ${report.criticalPath.join(c.dim(' → '))}`);
-    const what = `${report.targets.join(' ')} ${c.dim(`(-j${report.jobs}, ${report.schedule})`)}`;
-    const waited = waits >= 1 ? ` (${formatDuration(waits)} of it waiting for approval)` : '';
-    screen.print(
-      `${verdictMark(report.status, c)} ${what}: ${tally || 'nothing to run'}; makespan ${c.bold(formatDuration(report.makespanMs))}${waited}`,
-    );
-  };
-
   return (event: RunEvent) => {
     collector.sink(event);
     switch (event.type) {
@@ -240,11 +118,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
         for (const task of plan.tasks) if (!colours.has(task.id)) colours.set(task.id, (text) => text);
         for (const warning of event.warnings) (screen.printError ?? screen.print)(c.yellow(`stagerun: warning: ${warning}`));
         if (quiet) break;
-        screen.print(
-          c.dim(
-            `stagerun: ${plan.requested.join(' ')}: ${commands.length} task${commands.length === 1 ? '' : 's'} in ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}, -j${event.jobs}, schedule ${event.schedule}${event.timeoutMs !== null ? `, time limit ${formatDuration(event.timeoutMs)}` : ''}`,
-          ),
-        );
+        screen.print(c.dim(runStartLine(event)));
         break;
       }
       case 'approval-wait':
@@ -275,37 +149,11 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
       case 'task-end':
         onEnd(event);
         break;
-      case 'run-stopping': {
-        if (quiet) break;
-        const names = event.running.map((task) => task.name).join(', ');
-        const count = `${event.running.length} running task${event.running.length === 1 ? '' : 's'}`;
-        switch (event.cause) {
-          case 'failure':
-            screen.print(
-              c.yellow(
-                `stagerun: a task failed; starting nothing new${event.running.length > 0 ? `, waiting for ${event.running.length} running (${names})` : ''} (use -k to keep going)`,
-              ),
-            );
-            break;
-          case 'interrupt':
-            screen.print(
-              c.yellow(
-                `stagerun: interrupted; stopping ${count}${event.running.length > 0 ? ` (${names}); press Ctrl-C again to kill them now` : ''}`,
-              ),
-            );
-            break;
-          case 'timeout':
-            screen.print(
-              c.yellow(`stagerun: the run's time limit was reached; stopping ${count}${event.running.length > 0 ? ` (${names})` : ''}`),
-            );
-            break;
-          default:
-            unreachable(event.cause);
-        }
+      case 'run-stopping':
+        if (!quiet) screen.print(c.yellow(stoppingLine(event)));
         break;
-      }
       case 'run-end':
-        finalSummary(collector.report());
+        printFinalSummary(screen, collector.report(), start!.plan, tails, c, { summary: options.summary !== false, quiet });
         break;
       default:
         unreachable(event);
