@@ -6,6 +6,9 @@
  */
 import yargs, { type ArgumentsCamelCase, type Argv, type InferredOptionTypes, type Options } from 'yargs';
 import { UsageError } from '../lib/errors.js';
+import { ENGINES } from '../lib/export/engines.js';
+import { SCHEDULE_POLICIES, SCHEDULE_POLICY_TABLE } from '../lib/schedule/policies.js';
+import { CI_SYSTEMS } from '../lib/sinks/ci-systems.js';
 import { DEFAULT_HISTORY_LIMIT } from '../lib/util/defaults.js';
 import { closest } from '../lib/util/suggest.js';
 import { REPORT_FORMATS } from '../lib/views/formats.js';
@@ -49,10 +52,9 @@ export const runSpec = {
   'keep-going': { alias: 'k', type: 'boolean', default: false, describe: 'After a failure, keep running tasks that do not depend on it' },
   schedule: {
     type: 'string',
-    choices: ['dag', 'stages'],
+    choices: SCHEDULE_POLICIES,
     default: 'dag',
-    describe:
-      'dag: start each task as soon as its deps are done, longest remaining chain first; stages: run stage by stage, as a staged Makefile',
+    describe: SCHEDULE_POLICIES.map((policy) => `${policy}: ${SCHEDULE_POLICY_TABLE[policy].describe}`).join('; '),
   },
   'dry-run': {
     alias: 'n',
@@ -78,7 +80,7 @@ export const runSpec = {
   yes: { alias: 'y', type: 'boolean', default: false, describe: 'Approve every approval gate' },
   ci: {
     type: 'string',
-    choices: ['github', 'gitlab', 'bitbucket', 'none'],
+    choices: [...CI_SYSTEMS, 'none'],
     describe: "CI log output: groups per task, failures as annotations, GitHub's job summary (default: detected from the environment)",
   },
 } as const satisfies Record<string, Options>;
@@ -86,7 +88,11 @@ export const runSpec = {
 export const compareSpec = {
   ...executionSpec,
   jobs: { alias: 'j', type: 'string', default: '1,2,3', describe: 'Values of N: a list (1,2,4) or a range (1..8)' },
-  schedule: { type: 'string', default: 'dag', describe: "Policies to compare: dag, stages, or 'dag,stages' side by side" },
+  schedule: {
+    type: 'string',
+    default: 'dag',
+    describe: `Policies to compare: ${SCHEDULE_POLICIES.join(', ')}, or '${SCHEDULE_POLICIES.join(',')}' side by side`,
+  },
   simulate: { type: 'boolean', default: false, describe: 'Run nothing: replay the scheduler with durations from history' },
   'default-duration': {
     type: 'string',
@@ -242,10 +248,14 @@ function unknownArguments(message: string, command: string): UsageError {
 function invalidChoices(message: string): UsageError {
   const problems = [...message.matchAll(/Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/gm)].map(([, name, given, list]) => {
     const choices = list!.split(', ').map((choice) => choice.replace(/^"|"$/g, ''));
-    const shown = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}` : choices.join('');
-    return `--${name} must be ${shown} (got ${given})`;
+    return `--${name} must be ${orList(choices)} (got ${given})`;
   });
   return new UsageError(problems.length > 0 ? problems.join('; ') : message);
+}
+
+/** `a, b or c`. */
+function orList(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}` : items.join('');
 }
 
 function optionNames(...specs: Record<string, Options>[]): string[] {
@@ -316,7 +326,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       'Write the pipeline as a GitHub Actions workflow, a GitLab CI pipeline or a Bitbucket Pipelines file, one job per task',
       (y: Argv) =>
         y
-          .positional('engine', { type: 'string', demandOption: true, describe: 'github-actions, gitlab-ci or bitbucket' })
+          .positional('engine', { type: 'string', demandOption: true, describe: orList(ENGINES) })
           .positional('targets', targetsPositional)
           .options(exportSpec)
           .example('$0 export github-actions deploy -o .github/workflows/deploy.yml', 'One job per task, needs mirroring the dependencies'),

@@ -33,3 +33,22 @@ t.test('docs/scaling-out.md shows the seed example as stagerun exports it (the g
     t.ok(blocks.includes(readFileSync(path.join(repoRoot, file), 'utf8')), `${file} is in docs/scaling-out.md word for word`);
   }
 });
+
+t.test('the docs name every status, policy, CI system and export engine the tables declare', async (t) => {
+  const { TASK_STATUS_TABLE, TASK_STATUSES } = await import('../lib/events/statuses.js');
+  const { SCHEDULE_POLICIES } = await import('../lib/schedule/policies.js');
+  const { CI_SYSTEMS } = await import('../lib/sinks/ci-systems.js');
+  const { ENGINES, ENGINE_TABLE } = await import('../lib/export/engines.js');
+  const read = (file: string) => readFileSync(path.join(repoRoot, 'docs', file), 'utf8');
+  const deployfile = read('deployfile.md');
+  const cli = read('cli.md');
+  for (const status of TASK_STATUSES) {
+    t.match(deployfile, new RegExp(`^\\| \`${status}\` \\|`, 'm'), `docs/deployfile.md's table of statuses has ${status}`);
+    t.ok(cli.includes(`\`${TASK_STATUS_TABLE[status].mark}\` ${status}`), `docs/cli.md gives ${status} its mark`);
+  }
+  t.ok(cli.includes(`| \`--schedule ${SCHEDULE_POLICIES.join('\\|')}\` |`), 'docs/cli.md lists every schedule policy');
+  t.ok(cli.includes(`| \`--ci ${[...CI_SYSTEMS, 'none'].join('\\|')}\` |`), 'docs/cli.md lists every CI system');
+  t.ok(cli.includes(`stagerun export ${ENGINES.join('|')} `), 'docs/cli.md lists every export engine');
+  const scaling = read('scaling-out.md');
+  for (const engine of ENGINES) t.ok(scaling.includes(ENGINE_TABLE[engine].title), `docs/scaling-out.md covers ${engine}`);
+});

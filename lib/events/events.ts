@@ -6,67 +6,22 @@ import type { OutcomeKind } from '../executors/executor.js';
 import type { OutputStream } from '../model/model.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 
-export type SchedulePolicy = 'dag' | 'stages';
-export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['dag', 'stages'];
+export { SCHEDULE_POLICIES, SCHEDULE_POLICY_TABLE, type SchedulePolicy } from '../schedule/policies.js';
 
-/**
- * How a task ended. Every sink handles each of these (a switch over them is exhaustive):
- * - `ok`: succeeded (exit 0, a function that returned, or a goal whose deps succeeded)
- * - `no-change`: succeeded with nothing to do (an `okExitCodes` code other than 0, or output matching `noChange`)
- * - `up-to-date`: not run: its inputs, command, env and dependencies are those of its last successful run
- * - `failed`: non-zero exit, killed by a signal, could not start, or threw; after any retries
- * - `timeout`: its last attempt reached its time limit (or the run's)
- * - `needs-approval`: its approval gate was not answered yes (no terminal to ask on, or declined)
- * - `skipped`: not started because a task it needs did not succeed
- * - `cancelled`: not started because the run stopped (a failure without -k, Ctrl-C, the run's time limit)
- * - `interrupted`: was running (or waiting to retry) when the run was interrupted
- */
-export type TaskStatus =
-  | 'ok'
-  | 'no-change'
-  | 'up-to-date'
-  | 'failed'
-  | 'timeout'
-  | 'needs-approval'
-  | 'skipped'
-  | 'cancelled'
-  | 'interrupted';
-export const TASK_STATUSES: readonly TaskStatus[] = [
-  'ok',
-  'no-change',
-  'up-to-date',
-  'failed',
-  'timeout',
-  'interrupted',
-  'needs-approval',
-  'skipped',
-  'cancelled',
-];
+import type { SchedulePolicy } from '../schedule/policies.js';
 
-/** A status that lets dependents run. */
-export function succeeded(status: TaskStatus): boolean {
-  switch (status) {
-    case 'ok':
-    case 'no-change':
-    case 'up-to-date':
-      return true;
-    case 'failed':
-    case 'timeout':
-    case 'needs-approval':
-    case 'skipped':
-    case 'cancelled':
-    case 'interrupted':
-      return false;
-  }
-}
+// Statuses are declared once, with all that sinks need of them, in statuses.ts.
+export {
+  RUN_STATUS_TABLE,
+  type RunStatus,
+  statusInfo,
+  succeeded,
+  TASK_STATUS_TABLE,
+  TASK_STATUSES,
+  type TaskStatus,
+} from './statuses.js';
 
-/**
- * - `ok`: every task succeeded
- * - `failed`: a task failed or timed out (or was skipped because of one)
- * - `needs-approval`: nothing failed, but an approval gate was not answered yes
- * - `interrupted`: Ctrl-C (or `stop()`)
- */
-export type RunStatus = 'ok' | 'failed' | 'needs-approval' | 'interrupted';
+import type { RunStatus, TaskStatus } from './statuses.js';
 
 /** One attempt of a task, as it happened. Times are ms from the run's start. */
 export interface AttemptRecord {

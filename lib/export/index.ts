@@ -6,7 +6,7 @@ import { closest } from '../util/suggest.js';
 import { type BitbucketOptions, toBitbucket } from './bitbucket.js';
 import { toGithubActions } from './github.js';
 import { toGitlabCi } from './gitlab.js';
-import { type ExportOptions, exportModel } from './model.js';
+import { type ExportModel, type ExportOptions, exportModel } from './model.js';
 import { ENGINES, type Engine } from './shared.js';
 
 export { type ExportJob, type ExportModel, type ExportOptions, exportModel, jobIds } from './model.js';
@@ -20,15 +20,14 @@ export function checkEngine(name: string): Engine {
   );
 }
 
+/** Each engine's writer (the engines themselves are declared in engines.ts). */
+const WRITERS: Record<Engine, (model: ExportModel, options: ExportOptions & BitbucketOptions) => string> = {
+  'github-actions': toGithubActions,
+  'gitlab-ci': toGitlabCi,
+  bitbucket: toBitbucket,
+};
+
 /** The pipeline file for `engine`: the same input gives the same bytes. */
 export function exportPipeline(plan: Plan, engine: Engine, options: ExportOptions & BitbucketOptions): string {
-  const model = exportModel(plan, options);
-  switch (engine) {
-    case 'github-actions':
-      return toGithubActions(model);
-    case 'gitlab-ci':
-      return toGitlabCi(model);
-    case 'bitbucket':
-      return toBitbucket(model, options);
-  }
+  return WRITERS[engine](exportModel(plan, options), options);
 }

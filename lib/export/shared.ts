@@ -16,8 +16,9 @@ export function summaryCommands(model: ExportModel, format: 'markdown' | 'table'
   return [shown, `${merge} --format json > ${MERGED_REPORT}`];
 }
 
-export type Engine = 'github-actions' | 'gitlab-ci' | 'bitbucket';
-export const ENGINES: readonly Engine[] = ['github-actions', 'gitlab-ci', 'bitbucket'];
+import type { Engine } from './engines.js';
+
+export { ENGINES, type Engine } from './engines.js';
 
 /** A comment for the top of the file: where it came from, how to make it again, and what to set up by hand. */
 export function header(model: ExportModel, engine: Engine, notes: readonly string[]): string {

@@ -7,9 +7,8 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunEvent, Sink } from '../events/events.js';
+import { type RunEvent, type Sink, statusInfo } from '../events/events.js';
 import { withLock } from '../util/lock.js';
-import { unreachable } from '../util/never.js';
 import { ensureStateDir, stateDirOf } from '../util/state-dir.js';
 import type { RecordedKey, TaskKey } from './keys.js';
 
@@ -73,25 +72,10 @@ export function keyRecorder(file: string, keys: ReadonlyMap<string, TaskKey>, on
     if (event.type === 'task-end') {
       const key = keys.get(event.task.name);
       if (!key?.cacheable) return;
-      const status = event.status;
-      switch (status) {
-        case 'ok':
-        case 'no-change':
-          succeeded.set(event.task.name, key);
-          break;
-        case 'failed':
-        case 'timeout':
-        case 'interrupted':
-          failed.push(event.task.name);
-          break;
-        case 'up-to-date':
-        case 'needs-approval':
-        case 'skipped':
-        case 'cancelled':
-          break;
-        default:
-          unreachable(status);
-      }
+      // What ran is recorded if it succeeded and forgotten if not; what did not run keeps its key.
+      const { ran, succeeded: ok } = statusInfo(event.status);
+      if (ran && ok) succeeded.set(event.task.name, key);
+      else if (ran) failed.push(event.task.name);
       return;
     }
     if (event.type !== 'run-end' || (succeeded.size === 0 && failed.length === 0)) return;

@@ -4,7 +4,7 @@
  * every task; version-1 records (before retries existed) are still read, as one attempt.
  */
 import { randomBytes } from 'node:crypto';
-import type { RunStatus, SchedulePolicy, TaskStatus } from '../events/events.js';
+import { RUN_STATUS_TABLE, type RunStatus, type SchedulePolicy, type TaskStatus } from '../events/events.js';
 import type { OutcomeKind } from '../executors/executor.js';
 
 export const REPORT_SCHEMA_VERSION = 2;
@@ -80,21 +80,12 @@ export interface RunReport {
 }
 
 /** The exit code a run ends stagerun with (see docs/cli.md). */
-export const EXIT_FAILED = 1;
-export const EXIT_NEEDS_APPROVAL = 3;
-export const EXIT_INTERRUPTED = 130;
+export const EXIT_FAILED = RUN_STATUS_TABLE.failed.exitCode;
+export const EXIT_NEEDS_APPROVAL = RUN_STATUS_TABLE['needs-approval'].exitCode;
+export const EXIT_INTERRUPTED = RUN_STATUS_TABLE.interrupted.exitCode;
 
 export function exitCodeOf(report: Pick<RunReport, 'status'>): number {
-  switch (report.status) {
-    case 'ok':
-      return 0;
-    case 'failed':
-      return EXIT_FAILED;
-    case 'needs-approval':
-      return EXIT_NEEDS_APPROVAL;
-    case 'interrupted':
-      return EXIT_INTERRUPTED;
-  }
+  return RUN_STATUS_TABLE[report.status].exitCode;
 }
 
 export function newRunId(startedAt: string): string {

@@ -3,7 +3,7 @@
  * without -k, an interrupt, the run's time limit), except that an interrupt overrides the
  * others. It also keeps what the run's final status is made of.
  */
-import type { RunStatus, TaskStatus } from '../events/events.js';
+import { type RunStatus, statusInfo, type TaskStatus } from '../events/events.js';
 import { formatDuration } from '../util/format.js';
 
 export type StopCause = 'failure' | 'interrupt' | 'timeout';
@@ -47,8 +47,9 @@ export class StopRule {
 
   /** A task settled with `status`. */
   settled(status: TaskStatus): void {
-    if (status === 'failed' || status === 'timeout') this.#anyFailed = true;
-    if (status === 'needs-approval') this.#anyNeedsApproval = true;
+    const { failsRun } = statusInfo(status);
+    if (failsRun === 'failed') this.#anyFailed = true;
+    if (failsRun === 'needs-approval') this.#anyNeedsApproval = true;
   }
 
   /** A task failed: the first one is named in the reason. */

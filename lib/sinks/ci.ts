@@ -6,18 +6,10 @@
 import { appendFileSync } from 'node:fs';
 import type { RunEvent, Sink } from '../events/events.js';
 import { renderMarkdown } from '../views/report.js';
+import type { CiSystem } from './ci-systems.js';
 import { createReportSink } from './collect.js';
 
-export type CiSystem = 'github' | 'gitlab' | 'bitbucket';
-export const CI_SYSTEMS: readonly CiSystem[] = ['github', 'gitlab', 'bitbucket'];
-
-/** The CI system this process runs in, from the variables each sets. */
-export function detectCi(env: Readonly<Record<string, string | undefined>>): CiSystem | undefined {
-  if (env.GITHUB_ACTIONS === 'true') return 'github';
-  if (env.GITLAB_CI === 'true') return 'gitlab';
-  if (env.BITBUCKET_BUILD_NUMBER) return 'bitbucket';
-  return undefined;
-}
+export { CI_SYSTEMS, type CiSystem, detectCi } from './ci-systems.js';
 
 /** How a CI log marks groups and failures; each returns the line to print, or undefined. */
 export interface CiStyle {

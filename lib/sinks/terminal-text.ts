@@ -1,6 +1,6 @@
 /** The words the terminal sink prints for a run's events: pure, from the event to a line. */
 import type { ChalkInstance } from 'chalk';
-import type { RunStartEvent, RunStatus, RunStoppingEvent, TaskEndEvent } from '../events/events.js';
+import { RUN_STATUS_TABLE, type RunStartEvent, type RunStatus, type RunStoppingEvent, type TaskEndEvent } from '../events/events.js';
 import type { TaskReport } from '../reports/run-report.js';
 import { formatDuration } from '../util/format.js';
 import { unreachable } from '../util/never.js';
@@ -43,16 +43,8 @@ export function endLine(event: TaskEndEvent, c: ChalkInstance): string | undefin
 
 /** The closing line's verdict mark. */
 export function verdictMark(status: RunStatus, c: ChalkInstance): string {
-  switch (status) {
-    case 'ok':
-      return c.green('✓');
-    case 'failed':
-      return c.red('✗');
-    case 'needs-approval':
-      return c.yellow('?');
-    case 'interrupted':
-      return `${c.yellow('■')} interrupted:`;
-  }
+  const { mark, colour } = RUN_STATUS_TABLE[status];
+  return c[colour](mark);
 }
 
 /** The detail a task that did not succeed gets at the end: what, why, and its last lines. */

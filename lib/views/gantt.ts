@@ -1,6 +1,6 @@
 /** A terminal Gantt chart of a run: one row per task on a shared time axis, the critical path highlighted. */
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { TaskStatus } from '../events/events.js';
+import { statusInfo, type TaskStatus } from '../events/events.js';
 import type { RunReport, TaskReport } from '../reports/run-report.js';
 import { formatDuration, padEnd, stageLabel } from '../util/format.js';
 import { statusMark } from './summary.js';
@@ -72,43 +72,17 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
   return lines;
 }
 
-/** One column of the bar of a task that ended with `status`: its own character and colour. */
+/** One column of the bar of a task that ended with `status`: its own character and colour (an earlier attempt is drawn as failed). */
 function paint(status: TaskStatus, onPath: boolean, c: ChalkInstance): string {
-  switch (status) {
-    case 'ok':
-      return onPath ? c.magenta('█') : c.cyan('▒');
-    case 'no-change':
-      return c.green(onPath ? '█' : '░');
-    case 'failed':
-      return c.red('▓');
-    case 'timeout':
-      return c.red('▚');
-    case 'interrupted':
-      return c.yellow('▓');
-    case 'up-to-date':
-    case 'needs-approval':
-    case 'skipped':
-    case 'cancelled':
-      // These never ran, so they have no bar; an earlier attempt of a task is drawn as failed.
-      return c.dim('░');
-  }
+  const { char, colour } = statusInfo(status).bar[onPath ? 'onPath' : 'offPath'];
+  return c[colour](char);
 }
 
 function suffix(task: TaskReport & { startMs: number; endMs: number }, c: ChalkInstance): string {
   const took = formatDuration(task.endMs - task.startMs);
   const retries = task.attempts.length > 1 ? c.yellow(` ↻ ${task.attempts.length} attempts`) : '';
-  switch (task.status) {
-    case 'ok':
-      return `${c.dim(took)}${retries}`;
-    case 'no-change':
-      return `${c.dim(took)} ${statusMark(task.status, c)} no change${retries}`;
-    case 'up-to-date':
-    case 'failed':
-    case 'timeout':
-    case 'interrupted':
-    case 'needs-approval':
-    case 'skipped':
-    case 'cancelled':
-      return `${statusMark(task.status, c)} ${c.red(task.status)}${retries}`;
-  }
+  const info = statusInfo(task.status);
+  if (task.status === 'ok') return `${c.dim(took)}${retries}`;
+  if (info.ran && info.succeeded) return `${c.dim(took)} ${statusMark(task.status, c)} ${info.label}${retries}`;
+  return `${statusMark(task.status, c)} ${c.red(task.status)}${retries}`;
 }

@@ -1,5 +1,5 @@
 /** A Mermaid `gantt` block of a run, for a pull-request comment or a Markdown page. */
-import type { TaskStatus } from '../events/events.js';
+import { statusInfo, type TaskStatus } from '../events/events.js';
 import type { RunReport } from '../reports/run-report.js';
 import { formatDuration, stageLabel } from '../util/format.js';
 
@@ -37,37 +37,13 @@ export function renderMermaidGantt(report: RunReport): string {
 
 /** Mermaid's tag for a bar: done (crit on the critical path) for a success, active for the rest. */
 function tag(status: TaskStatus, onPath: boolean): string {
-  switch (status) {
-    case 'ok':
-    case 'no-change':
-      return onPath ? 'crit' : 'done';
-    case 'up-to-date':
-    case 'failed':
-    case 'timeout':
-    case 'interrupted':
-    case 'needs-approval':
-    case 'skipped':
-    case 'cancelled':
-      return 'active';
-  }
+  const { chart } = statusInfo(status);
+  return chart === 'done' && onPath ? 'crit' : chart;
 }
 
+/** What a bar's name adds: nothing for ok, the mark and words for what else ran, the status for what did not run. */
 function statusLabel(status: TaskStatus): string {
-  switch (status) {
-    case 'ok':
-      return '';
-    case 'no-change':
-      return ' ○ no change';
-    case 'failed':
-      return ' ✗ failed';
-    case 'timeout':
-      return ' ⧖ timeout';
-    case 'interrupted':
-      return ' ■ interrupted';
-    case 'up-to-date':
-    case 'needs-approval':
-    case 'skipped':
-    case 'cancelled':
-      return ` ${status}`;
-  }
+  const info = statusInfo(status);
+  if (status === 'ok') return '';
+  return info.ran ? ` ${info.mark} ${info.label}` : ` ${status}`;
 }

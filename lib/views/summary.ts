@@ -1,30 +1,13 @@
 /** The table of a run's tasks (stage, start, duration, status): printed at the end of a run and by `stagerun report`. */
 import type { ChalkInstance } from 'chalk';
-import type { TaskStatus } from '../events/events.js';
+import { statusInfo, type TaskStatus } from '../events/events.js';
 import type { RunReport, TaskReport } from '../reports/run-report.js';
 import { formatDuration, stageLabel, table } from '../util/format.js';
 
-/** Each status's mark: one column wide, so that tables stay aligned. */
+/** Each status's mark, in its colour: one column wide, so that tables stay aligned. */
 export function statusMark(status: TaskStatus, c: ChalkInstance): string {
-  switch (status) {
-    case 'ok':
-      return c.green('✓');
-    case 'no-change':
-      return c.green('○');
-    case 'up-to-date':
-      return c.dim('≡');
-    case 'failed':
-      return c.red('✗');
-    case 'timeout':
-      return c.red('⧖');
-    case 'needs-approval':
-      return c.yellow('?');
-    case 'interrupted':
-      return c.yellow('■');
-    case 'skipped':
-    case 'cancelled':
-      return c.dim('-');
-  }
+  const { mark, colour } = statusInfo(status);
+  return c[colour](mark);
 }
 
 /** The status as the table shows it: with the attempts it took when it took more than one. */
