@@ -6,17 +6,64 @@
  */
 
 // Errors: every user mistake is a StagerunError with a code.
-export * from './errors.js';
+export {
+  CycleError,
+  DeployfileErrors,
+  DeployfileLoadError,
+  DeployfileNotFoundError,
+  DuplicateTaskError,
+  type ErrorCode,
+  EXIT_USAGE,
+  HistoryError,
+  InvalidOptionError,
+  InvalidTaskError,
+  isStagerunError,
+  NoTargetError,
+  NotAPipelineError,
+  OutputFileError,
+  type SourceLocation,
+  StagerunError,
+  UnknownDependencyError,
+  UnknownTargetError,
+  UsageError,
+} from './errors.js';
 // The event stream and what listens to it.
-export { fanOut, type RunEvent, type RunStatus, type SchedulePolicy, type Sink, type TaskStatus } from './events/events.js';
+export {
+  fanOut,
+  RUN_STATUS_TABLE,
+  type RunEvent,
+  type RunStatus,
+  SCHEDULE_POLICIES,
+  type SchedulePolicy,
+  type Sink,
+  TASK_STATUS_TABLE,
+  TASK_STATUSES,
+  type TaskStatus,
+} from './events/events.js';
 export type { Attempt, Executor, Outcome, OutcomeKind, RunningTask, TaskIO } from './executors/executor.js';
 export { LocalExecutor, type LocalExecutorOptions } from './executors/local-executor.js';
 // A CI system's pipeline from the plan.
 export { ENGINES, type Engine, exportPipeline } from './export/index.js';
 // Building a pipeline in code: the whole deployfile API, so that one import does.
-export * from './index.js';
+export {
+  type AbortSignalLike,
+  type Command,
+  type Dependency,
+  type OutputStream,
+  type Pipeline,
+  type PipelineOptions,
+  pipeline,
+  type Service,
+  type ServiceOptions,
+  type Signal,
+  service,
+  type TaskContext,
+  type TaskFunction,
+  type TaskOptions,
+  type TaskRef,
+} from './index.js';
 // Content keys: what is up to date, and why.
-export { checkFreshness, explainTask, type Freshness, usesInputs, type Verdict } from './keys/freshness.js';
+export { checkFreshness, type Freshness, usesInputs, type Verdict } from './keys/freshness.js';
 export { keysFile, readKeys } from './keys/key-store.js';
 export { computeKeys, type KeyParts, type TaskKey } from './keys/keys.js';
 // Loading a deployfile.
@@ -56,8 +103,6 @@ export {
   compareRows,
   comparisonRuns,
   measureConcurrency,
-  parseJobsList,
-  parseSchedules,
   simulateConcurrency,
 } from './run/compare.js';
 // Running and simulating.
@@ -67,6 +112,7 @@ export type { ApprovalAnswer, Approver } from './schedule/approvals.js';
 export { type Clock, realClock, VirtualClock } from './schedule/clock.js';
 export { createReportSink } from './sinks/collect.js';
 export { createTerminalReporter, type OutputMode, type Screen, type TerminalOptions } from './sinks/terminal.js';
+export { explainTask } from './views/explain.js';
 export { renderGantt } from './views/gantt.js';
 export { renderMermaidGantt } from './views/mermaid.js';
 export { type Trace, type TraceEvent, toTrace } from './views/trace.js';

@@ -1,10 +1,11 @@
 import t from 'tap';
+import { parseJobsList } from '../cli/args.js';
 import { UsageError } from '../lib/errors.js';
 import { createPlan, validatePipeline } from '../lib/plan/plan.js';
 import { isOwnRun } from '../lib/reports/history.js';
 import type { RunReport } from '../lib/reports/run-report.js';
 import { expectedDurations, median, percentile, taskStats } from '../lib/reports/stats.js';
-import { compareRows, parseJobsList } from '../lib/run/compare.js';
+import { compareRows } from '../lib/run/compare.js';
 import { simulate } from '../lib/run/simulate.js';
 import { seedPipeline } from './helpers/seed.js';
 

@@ -7,20 +7,13 @@ import { UsageError } from '../../lib/errors.js';
 import { createPlan, type Plan } from '../../lib/plan/plan.js';
 import type { History } from '../../lib/reports/history.js';
 import { exitCodeOf } from '../../lib/reports/run-report.js';
-import {
-  compareRows,
-  comparisonRuns,
-  measureConcurrency,
-  parseJobsList,
-  parseSchedules,
-  simulateConcurrency,
-} from '../../lib/run/compare.js';
+import { compareRows, comparisonRuns, measureConcurrency, simulateConcurrency } from '../../lib/run/compare.js';
 import { startRun } from '../../lib/run/run.js';
 import { createTerminalReporter } from '../../lib/sinks/terminal.js';
 import { formatDuration } from '../../lib/util/format.js';
 import { type CompareFormat, renderCompare } from '../../lib/views/compare.js';
 import type { CompareArgs } from '../app.js';
-import { list, seconds, timeLimit, wholeNumber } from '../args.js';
+import { list, parseJobsList, parseSchedules, seconds, timeLimit, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
 import { passThrough, selectionOf } from '../selection.js';

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { UnknownTargetError, UsageError } from '../../lib/errors.js';
 import type { Sink } from '../../lib/events/events.js';
 import { shownPlan } from '../../lib/events/secrets.js';
-import { explainTask, type Freshness } from '../../lib/keys/freshness.js';
+import type { Freshness } from '../../lib/keys/freshness.js';
 import { readFreshness, recordFreshness } from '../../lib/keys/up-to-date.js';
 import { createPlan, type Plan, type PlanOptions } from '../../lib/plan/plan.js';
 import type { ResolvedPipeline } from '../../lib/plan/resolve.js';
@@ -22,6 +22,7 @@ import { toTrace } from '../../lib/views/trace.js';
 import { COMMAND_NAMES, type RunArgs } from '../app.js';
 import { promptApprover } from '../approve.js';
 import { list, seconds, timeLimit, wholeNumber } from '../args.js';
+import { explain } from '../explain.js';
 import { printFailure, warn } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
@@ -84,8 +85,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   });
   if (interrupts.signal.aborted && (args.explain !== undefined || args.dryRun)) return 130;
   if (args.explain !== undefined) {
-    if (!freshness) throw new UsageError(`--explain ${args.explain}: no task of this run declares inputs, so every task runs every time`);
-    print(explainTask(plan, freshness, args.explain));
+    print(explain(plan, freshness, args.explain));
     return 0;
   }
   if (args.dryRun) {

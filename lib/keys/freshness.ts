@@ -151,33 +151,3 @@ function judge(
   const reasons = differences(recorded.parts, key.parts, runs);
   return { upToDate: false, reasons: reasons.length > 0 ? reasons : [`its key changed (${recorded.key} → ${key.key})`] };
 }
-
-/** Lines for `--explain NAME`: the verdict, every reason, and what the key is made of. */
-export function explainTask(plan: Plan, freshness: Freshness, name: string): string[] {
-  const task = plan.byName.get(name);
-  if (!task) {
-    const error = new UsageError(`--explain ${name}: no task of that name among the tasks this run plans`);
-    const suggestion = closest(
-      name,
-      plan.tasks.map((t) => t.name),
-    );
-    if (suggestion) error.hints.push(`did you mean '${suggestion}'?`);
-    throw error;
-  }
-  const key = freshness.keys.get(name)!;
-  const verdict = freshness.verdicts.get(name)!;
-  const files = Object.keys(key.parts.files);
-  return [
-    `${name}: ${verdict.upToDate ? 'up to date, would not run' : 'would run'}`,
-    ...verdict.reasons.map((reason) => `  because ${reason}`),
-    `  key ${key.key}, from:`,
-    `    ${files.length} input file${files.length === 1 ? '' : 's'}${files.length > 0 ? `: ${files.slice(0, 20).join(', ')}${files.length > 20 ? `, … (${files.length - 20} more)` : ''}` : ' (no inputs declared)'}`,
-    `    its command, run in ${key.parts.cwd}`,
-    `    env: ${Object.keys(key.parts.env).join(', ') || '(none)'}`,
-    `    dependencies: ${
-      Object.entries(key.parts.deps)
-        .map(([dep, depKey]) => `${dep} (${depKey})`)
-        .join(', ') || '(none)'
-    }`,
-  ];
-}

@@ -3,15 +3,11 @@
  * Each row sets a run's makespan against the first N (speedup, efficiency) and against
  * the bound no schedule can beat, max(critical path, work / N).
  */
-import { UsageError } from '../errors.js';
-import { SCHEDULE_POLICIES, type SchedulePolicy } from '../events/events.js';
+import type { SchedulePolicy } from '../events/events.js';
 import { estimate } from '../plan/estimate.js';
 import { bounds, type Plan } from '../plan/plan.js';
 import type { RunReport } from '../reports/run-report.js';
 import { simulate } from './simulate.js';
-
-/** The most values of N one comparison takes: each is a run (or a simulation). */
-export const MAX_JOBS_VALUES = 4096;
 
 export interface CompareRow {
   jobs: number;
@@ -26,48 +22,6 @@ export interface CompareRow {
   gap: number;
   simulated: boolean;
   ok: boolean;
-}
-
-/** `1,2,3`, `1..3`, `1..8,16` → [1, 2, 3, …], each a whole number ≥ 1, without repeats. */
-export function parseJobsList(text: string): number[] {
-  const values: number[] = [];
-  for (const part of text
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean)) {
-    const range = /^(\d+)\s*\.\.\s*(\d+)$/.exec(part);
-    if (range) {
-      const [from, to] = [Number(range[1]), Number(range[2])];
-      if (from < 1 || to < from) throw new UsageError(`-j range '${part}' must go up from 1 or more (like 1..8)`);
-      if (to - from + 1 > MAX_JOBS_VALUES)
-        throw new UsageError(`-j range '${part}' has ${to - from + 1} values; at most ${MAX_JOBS_VALUES} are compared at once`);
-      for (let n = from; n <= to; n++) values.push(n);
-    } else if (/^\d+$/.test(part) && Number(part) >= 1) {
-      values.push(Number(part));
-    } else {
-      throw new UsageError(`-j takes whole numbers of at least 1, as a list (1,2,3) or a range (1..3); got '${part}'`);
-    }
-  }
-  if (values.length === 0) throw new UsageError(`-j needs at least one value, like 1,2,3 or 1..3 (got '${text}')`);
-  const unique = [...new Set(values)];
-  if (unique.length > MAX_JOBS_VALUES)
-    throw new UsageError(`-j '${text}' has ${unique.length} values; at most ${MAX_JOBS_VALUES} are compared at once`);
-  return unique;
-}
-
-/** `dag`, `stages` or `dag,stages` → the policies, each once. */
-export function parseSchedules(text: string): SchedulePolicy[] {
-  const values = text
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-  for (const value of values) {
-    if (!SCHEDULE_POLICIES.includes(value as SchedulePolicy)) {
-      throw new UsageError(`--schedule takes ${SCHEDULE_POLICIES.join(', ')} or both as 'dag,stages' (got '${value}')`);
-    }
-  }
-  if (values.length === 0) throw new UsageError('--schedule needs a value: dag, stages, or dag,stages');
-  return [...new Set(values)] as SchedulePolicy[];
 }
 
 /** Every (schedule, N) pair of a comparison, in the order they run: each policy across all N. */
