@@ -112,7 +112,6 @@ interface RunContext {
 async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: number }, context: RunContext) {
   const { io, notes, args } = context;
   const sinks = [createTerminalReporter({ screen: screenOn(notes), colorLevel: colorLevel(notes, args.color, io.env), quiet: true })];
-  if (args.history) sinks.push(context.history.recorder(context.historyLimit));
   const handle = await startRun(plan, {
     ...run,
     durations: context.durations,
@@ -123,6 +122,8 @@ async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: numb
     clock: io.clock,
     timeoutMs: context.timeoutMs,
     approve: list(args.approve),
+    history: args.history ? context.history : false,
+    historyLimit: context.historyLimit,
   });
   context.interrupts.attach(handle);
   const report = await handle.report;

@@ -1,14 +1,13 @@
 /** `stagerun [targets..]`: load, check, plan, then list, draw, dry-run or run. */
-import { availableParallelism } from 'node:os';
 import { UnknownTargetError, UsageError } from '../../lib/errors.js';
 import type { Sink } from '../../lib/events/events.js';
 import { shownPlan } from '../../lib/events/secrets.js';
 import type { Freshness } from '../../lib/keys/freshness.js';
-import { readFreshness, recordFreshness } from '../../lib/keys/up-to-date.js';
+import { readFreshness } from '../../lib/keys/up-to-date.js';
 import { createPlan, type Plan, type PlanOptions } from '../../lib/plan/plan.js';
 import type { ResolvedPipeline } from '../../lib/plan/resolve.js';
 import { exitCodeOf, type RunReport } from '../../lib/reports/run-report.js';
-import { checkExecuteOptions } from '../../lib/run/execute.js';
+import { defaultJobs } from '../../lib/run/execute.js';
 import { startRun } from '../../lib/run/run.js';
 import { type CiSystem, ciStyle, detectCi, stepSummarySink } from '../../lib/sinks/ci.js';
 import { createProgress } from '../../lib/sinks/progress.js';
@@ -58,7 +57,6 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const timeoutMs = timeLimit('--timeout', args.timeout);
   const grace = seconds('--grace', args.grace)!;
   const historyLimit = wholeNumber('--history-limit', args.historyLimit)!;
-  checkExecuteOptions({ jobs, schedule: args.schedule as 'dag' | 'stages' });
   const graph = args.graph === undefined ? undefined : args.graph === '' ? 'dot' : args.graph;
   if (graph !== undefined && graph !== 'dot' && graph !== 'mermaid') {
     throw new UsageError(`--graph must be dot or mermaid (got ${JSON.stringify(args.graph)})`);
@@ -73,7 +71,6 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     return 0;
   }
   const plan = planOrSuggestCommand(resolved, args.targets ?? [], selectionOf(args, words));
-  const slots = jobs ?? availableParallelism();
   if (graph !== undefined) {
     print(graph === 'dot' ? renderDot(plan) : renderMermaid(plan));
     return 0;
@@ -89,7 +86,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     return 0;
   }
   if (args.dryRun) {
-    print(renderDryRun(shownPlan(plan, io.env), slots, args.schedule, freshness?.verdicts));
+    print(renderDryRun(shownPlan(plan, io.env), jobs ?? defaultJobs(), args.schedule, freshness?.verdicts));
     return 0;
   }
 
@@ -113,11 +110,9 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (ci === 'github' && summaryFile)
     sinks.push(stepSummarySink(summaryFile, (error) => warn(io, `the job summary was not written: ${error.message}`)));
-  if (args.history) sinks.push(history.recorder(historyLimit));
-  if (freshness) sinks.push(recordFreshness(file, freshness, (reason) => warn(io, reason)));
 
   const handle = await startRun(plan, {
-    jobs: slots,
+    jobs,
     schedule: args.schedule as RunArgs['schedule'] & ('dag' | 'stages'),
     keepGoing: args.keepGoing,
     graceMs: grace * 1000,
@@ -132,6 +127,10 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     approve: args.yes ? true : list(args.approve),
     approver: promptApprover(screen),
     freshness,
+    upToDate: freshness !== undefined,
+    history: args.history ? history : false,
+    historyLimit,
+    onWarning: (reason) => warn(io, reason),
   });
   interrupts.attach(handle);
   const report = await handle.report;

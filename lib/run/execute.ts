@@ -79,6 +79,7 @@ export function execute(
   executor: Executor,
   clock: Clock,
 ): Execution {
+  // Every path into the scheduler comes through here (run() checks them first too, before it hashes inputs).
   checkExecuteOptions(options);
   const estimates = options.estimates ?? estimate(plan, options);
   const collector = createReportSink();

@@ -10,7 +10,7 @@ import { LocalExecutor } from '../executors/local-executor.js';
 import { readFreshness, recordFreshness } from '../keys/up-to-date.js';
 import type { Pipeline, Signal } from '../model/model.js';
 import { type Plan, toPlan } from '../plan/plan.js';
-import { openHistory } from '../reports/history.js';
+import { type History, openHistory } from '../reports/history.js';
 import type { RunReport } from '../reports/run-report.js';
 import { type Clock, realClock } from '../schedule/clock.js';
 import { createTerminalReporter, type Screen } from '../sinks/terminal.js';
@@ -30,17 +30,23 @@ export interface RunOptions extends ExecuteOptions {
   print?: boolean;
   /**
    * Record the run in the deployfile's history (`.stagerun/history.jsonl` beside it, or in the
-   * pipeline's root), and, unless `durations` are given, weigh priorities by it. Default false.
+   * pipeline's root), and, unless `durations` are given, weigh priorities by it: `true`, or a
+   * `History` already opened (`openHistory()`, with its own warnings). Default false.
    */
-  history?: boolean;
+  history?: boolean | History;
+  /** About this many runs are kept in history. Default `DEFAULT_HISTORY_LIMIT`. */
+  historyLimit?: number;
   /**
    * Skip the tasks whose inputs, command, env and dependencies are those of their last
    * successful run (`up-to-date`), as the CLI does, with the keys kept in
    * `.stagerun/keys.json` beside the deployfile; the keys of the tasks that succeed are
    * recorded. `force` runs everything (`true`) or these tasks and what depends on them.
-   * Ignored when `freshness` is given. Default false.
+   * With `freshness` given too, that is used as it is (and the keys are still recorded).
+   * Default false.
    */
   upToDate?: boolean | { force: true | readonly string[] };
+  /** Told of what does not stop the run: a keys file that cannot be read or written. */
+  onWarning?: (reason: string) => void;
 }
 
 export interface RunHandle {
@@ -75,22 +81,25 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
   let recorded: { durations?: ReadonlyMap<string, number>; attempts?: ReadonlyMap<string, number> } = {};
   // History and keys live in `.stagerun/` beside the deployfile (or the pipeline's root, for one built in code).
   const deployfile = plan.pipeline.source ?? path.join(plan.pipeline.root, 'deployfile.ts');
+  if (options.history) {
+    const history = options.history === true ? openHistory(deployfile) : options.history;
+    if (options.durations === undefined) recorded = history.durations(plan.tasks.map((task) => task.name));
+    sinks.push(history.recorder(options.historyLimit));
+  }
   let freshness = options.freshness;
-  if (options.upToDate && !freshness) {
+  if (options.upToDate) {
     const force = options.upToDate === true ? undefined : options.upToDate.force;
     // Aborted while hashing: nothing is up to date to know of, and the run starts nothing anyway.
-    freshness = await readFreshness(plan, deployfile, { env: options.env ?? process.env, force, signal: options.signal }).catch(
-      (error: unknown) => {
-        if (options.signal?.aborted) return undefined;
-        throw error;
-      },
-    );
-    if (freshness) sinks.push(recordFreshness(deployfile, freshness));
-  }
-  if (options.history) {
-    const history = openHistory(deployfile);
-    if (options.durations === undefined) recorded = history.durations(plan.tasks.map((task) => task.name));
-    sinks.push(history.recorder());
+    freshness ??= await readFreshness(plan, deployfile, {
+      env: options.env ?? process.env,
+      force,
+      signal: options.signal,
+      onWarning: options.onWarning,
+    }).catch((error: unknown) => {
+      if (options.signal?.aborted) return undefined;
+      throw error;
+    });
+    if (freshness) sinks.push(recordFreshness(deployfile, freshness, options.onWarning));
   }
   if (options.print) sinks.push(createTerminalReporter({ screen: processScreen(), colorLevel: 0 }));
   // An already-aborted signal starts nothing: every task ends cancelled.
