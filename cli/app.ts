@@ -1,144 +1,21 @@
 /**
- * The command line: parses arguments (yargs) and hands them, typed by the option specs
- * below, to a command. Commands wire library pieces together and print; they take their
+ * The command line: parses arguments (yargs) and hands them, typed by each command's option
+ * spec (`commands/<command>-spec.ts`), to a command. Commands wire library pieces together and print; they take their
  * input and output as a `CliIo`, so tests run them in-process. Each command's module is
  * imported when it runs: `--help` and a mistyped flag load yargs and nothing else.
  */
-import yargs, { type ArgumentsCamelCase, type Argv, type InferredOptionTypes, type Options } from 'yargs';
+import yargs, { type Argv, type Options } from 'yargs';
 import { UsageError } from '../lib/errors.js';
 import { ENGINES } from '../lib/export/engines.js';
-import { SCHEDULE_POLICIES, SCHEDULE_POLICY_TABLE } from '../lib/schedule/policies.js';
-import { CI_SYSTEMS } from '../lib/sinks/ci-systems.js';
-import { DEFAULT_HISTORY_LIMIT } from '../lib/util/defaults.js';
 import { closest } from '../lib/util/suggest.js';
-import { REPORT_FORMATS } from '../lib/views/formats.js';
+import { type CompareArgs, compareSpec } from './commands/compare-spec.js';
+import { type ExportArgs, exportSpec } from './commands/export-spec.js';
+import { type HistoryArgs, historySpec } from './commands/history-spec.js';
+import { type ReportArgs, reportSpec } from './commands/report-spec.js';
+import { type RunArgs, runSpec } from './commands/run-spec.js';
+import { deployfileSpec, type HashArgs } from './commands/spec.js';
 import { printFailure } from './fail.js';
 import type { CliIo } from './io.js';
-
-/** Options of every command that reads a deployfile. */
-export const deployfileSpec = {
-  file: {
-    alias: 'f',
-    type: 'string',
-    describe: 'Deployfile to use (default: deployfile.ts, .mts, .js or .mjs, looked up from here upwards)',
-  },
-  color: { type: 'boolean', describe: 'Force colour on or off (default: on for a terminal; NO_COLOR turns it off)' },
-} as const satisfies Record<string, Options>;
-
-/** Options of the commands that run tasks. */
-export const executionSpec = {
-  ...deployfileSpec,
-  grace: { type: 'string', default: '5', describe: 'Seconds a stopped task gets between SIGTERM and SIGKILL' },
-  history: { type: 'boolean', default: true, describe: 'Record the run in .stagerun/history.jsonl (--no-history: do not)' },
-  'history-limit': { type: 'string', default: String(DEFAULT_HISTORY_LIMIT), describe: 'Keep about this many runs in history' },
-  timeout: { type: 'string', describe: "The whole run's time limit ('15m', '90s'): then running tasks are stopped and the rest cancelled" },
-  only: {
-    type: 'string',
-    describe: "Run only tasks with this tag, name, service or glob ('*:deploy'), and what they need (repeatable, or a,b)",
-  },
-  skip: { type: 'string', describe: 'Leave out tasks with this tag, name, service or glob (repeatable, or a,b)' },
-  deps: {
-    type: 'boolean',
-    default: true,
-    describe: 'With --no-deps: run exactly the selected tasks, trusting that their dependencies already ran',
-  },
-  approve: { type: 'string', describe: "Approve the gates of this task, or of this service's tasks (repeatable, or a,b)" },
-} as const satisfies Record<string, Options>;
-
-export const runSpec = {
-  ...executionSpec,
-  // A string, checked by the command: `-j abc` is then named as given, not as NaN.
-  jobs: { alias: 'j', type: 'string', describe: 'Run at most N tasks at once (default: number of CPUs)' },
-  'keep-going': { alias: 'k', type: 'boolean', default: false, describe: 'After a failure, keep running tasks that do not depend on it' },
-  schedule: {
-    type: 'string',
-    choices: SCHEDULE_POLICIES,
-    default: 'dag',
-    describe: SCHEDULE_POLICIES.map((policy) => `${policy}: ${SCHEDULE_POLICY_TABLE[policy].describe}`).join('; '),
-  },
-  'dry-run': {
-    alias: 'n',
-    type: 'boolean',
-    default: false,
-    describe: 'Print the stages, deps and commands, and which tasks would run and why; run nothing',
-  },
-  explain: { type: 'string', describe: 'Say why a task would run or is up to date, and what its key is made of; run nothing' },
-  force: { type: 'string', describe: 'Run tasks even if up to date: all (--force), or this task and what depends on it (--force NAME)' },
-  list: { alias: 'l', type: 'boolean', default: false, describe: 'List tasks with their deps and descriptions' },
-  graph: { type: 'string', describe: 'Print the graph as Graphviz DOT (default) or Mermaid (--graph mermaid)' },
-  report: { type: 'string', describe: 'Write the run report (JSON) to FILE' },
-  output: {
-    type: 'string',
-    choices: ['stream', 'grouped'],
-    default: 'stream',
-    describe: "stream: each line as it comes, prefixed with the task's name; grouped: each task's output in one block when it ends",
-  },
-  summary: { type: 'boolean', default: true, describe: 'Print the table of tasks at the end (--no-summary to leave it out)' },
-  gantt: { type: 'boolean', default: false, describe: 'Draw a Gantt chart of the run at the end' },
-  profile: { type: 'string', describe: 'Write a Chrome trace (Perfetto, chrome://tracing) of the run to FILE' },
-  progress: { type: 'boolean', describe: 'Show the live status line (default: on a terminal)' },
-  yes: { alias: 'y', type: 'boolean', default: false, describe: 'Approve every approval gate' },
-  ci: {
-    type: 'string',
-    choices: [...CI_SYSTEMS, 'none'],
-    describe: "CI log output: groups per task, failures as annotations, GitHub's job summary (default: detected from the environment)",
-  },
-} as const satisfies Record<string, Options>;
-
-export const compareSpec = {
-  ...executionSpec,
-  jobs: { alias: 'j', type: 'string', default: '1,2,3', describe: 'Values of N: a list (1,2,4) or a range (1..8)' },
-  schedule: {
-    type: 'string',
-    default: 'dag',
-    describe: `Policies to compare: ${SCHEDULE_POLICIES.join(', ')}, or '${SCHEDULE_POLICIES.join(',')}' side by side`,
-  },
-  simulate: { type: 'boolean', default: false, describe: 'Run nothing: replay the scheduler with durations from history' },
-  'default-duration': {
-    type: 'string',
-    describe: 'With --simulate: seconds for tasks that have no history (default: median of the known ones, else 1)',
-  },
-  format: { type: 'string', choices: ['table', 'json', 'csv'], default: 'table', describe: 'Output format' },
-  yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before running the targets more than once' },
-} as const satisfies Record<string, Options>;
-
-export const historySpec = {
-  ...deployfileSpec,
-  limit: { type: 'string', default: '10', describe: 'Runs to list' },
-  import: { type: 'string', describe: 'Add a run report (a file from --report, or a merged CI run) to history first (repeatable)' },
-  format: { type: 'string', choices: ['table', 'json'], default: 'table' },
-} as const satisfies Record<string, Options>;
-
-export const reportSpec = {
-  ...deployfileSpec,
-  run: { type: 'string', describe: 'Run id (or a unique part of it); see stagerun history' },
-  last: { type: 'boolean', default: false, describe: 'The latest run (the default)' },
-  merge: {
-    type: 'string',
-    describe: "Merge the run reports of CI jobs (files, directories, or a quoted pattern; default 'stagerun-report-*.json') into one run",
-  },
-  record: {
-    type: 'boolean',
-    default: false,
-    describe: 'With --merge: record the merged run in history, so that CI timings weigh priorities and simulations',
-  },
-  format: { type: 'string', choices: REPORT_FORMATS, default: 'mermaid' },
-} as const satisfies Record<string, Options>;
-
-type Parsed<Spec extends Record<string, Options>> = ArgumentsCamelCase<InferredOptionTypes<Spec>>;
-/** Targets, and the words after `--` (passed to the target tasks). */
-export type RunArgs = Parsed<typeof runSpec> & { targets?: string[]; '--'?: string[] };
-export type CompareArgs = Parsed<typeof compareSpec> & { targets?: string[]; '--'?: string[] };
-export type HistoryArgs = Parsed<typeof historySpec> & { target?: string };
-export type ReportArgs = Parsed<typeof reportSpec>;
-export type HashArgs = Parsed<typeof deployfileSpec> & { task: string };
-
-export const exportSpec = {
-  ...deployfileSpec,
-  output: { alias: 'o', type: 'string', describe: 'Write to FILE (default: standard output)' },
-  group: { type: 'string', choices: ['task', 'service'], default: 'task', describe: 'One job per task, or per service' },
-} as const satisfies Record<string, Options>;
-export type ExportArgs = Parsed<typeof exportSpec> & { engine: string; targets?: string[] };
 
 /** Each command and its options (for suggestions when one is mistyped or given to the wrong command). */
 const OPTIONS_OF: Record<string, Record<string, Options>> = {

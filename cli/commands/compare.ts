@@ -12,13 +12,13 @@ import { startRun } from '../../lib/run/run.js';
 import { createTerminalReporter } from '../../lib/sinks/terminal.js';
 import { formatDuration } from '../../lib/util/format.js';
 import { type CompareFormat, renderCompare } from '../../lib/views/compare.js';
-import type { CompareArgs } from '../app.js';
 import { list, parseJobsList, parseSchedules, seconds, timeLimit, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
 import { passThrough, selectionOf } from '../selection.js';
 import { type Interrupts, listenForInterrupts } from '../signals.js';
 import { colorLevel, screenOn } from '../terminal.js';
+import type { CompareArgs } from './compare-spec.js';
 
 /** Running a deploy several times needs a yes: asked on a terminal, else --yes. */
 async function confirm(io: CliIo, what: string, runs: number): Promise<boolean> {

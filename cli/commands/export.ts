@@ -5,9 +5,9 @@ import { InputLister } from '../../lib/keys/inputs.js';
 import { createPlan } from '../../lib/plan/plan.js';
 import { simulate } from '../../lib/run/simulate.js';
 import { writeFileAtomic } from '../../lib/util/outputs.js';
-import type { ExportArgs } from '../app.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
+import type { ExportArgs } from './export-spec.js';
 
 export async function exportCommand(args: ExportArgs, io: CliIo): Promise<number> {
   const engine = checkEngine(args.engine);

@@ -3,10 +3,10 @@ import { UsageError } from '../../lib/errors.js';
 import { keysFile, readKeys } from '../../lib/keys/key-store.js';
 import { computeKeys } from '../../lib/keys/keys.js';
 import { createPlan } from '../../lib/plan/plan.js';
-import type { HashArgs } from '../app.js';
 import { warn } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
+import type { HashArgs } from './spec.js';
 
 export async function hashCommand(args: HashArgs, io: CliIo): Promise<number> {
   const { file, resolved } = await loadProject(args, io);

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { appendHistory, runsOf } from '../../lib/reports/history.js';
 import { readReports } from '../../lib/reports/merge.js';
 import { historyData, renderHistory } from '../../lib/views/history.js';
-import type { HistoryArgs } from '../app.js';
 import { list, wholeNumber } from '../args.js';
 import type { CliIo } from '../io.js';
 import { historyFor, locateDeployfile } from '../project.js';
+import type { HistoryArgs } from './history-spec.js';
 
 export async function historyCommand(args: HistoryArgs, io: CliIo): Promise<number> {
   const limit = wholeNumber('--limit', args.limit)!;

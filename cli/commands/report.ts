@@ -6,11 +6,11 @@ import { createPlan, type Plan } from '../../lib/plan/plan.js';
 import { appendHistory, findRun } from '../../lib/reports/history.js';
 import { mergeReports, readReports } from '../../lib/reports/merge.js';
 import { type ReportFormat, renderRecordedRun } from '../../lib/views/report.js';
-import type { ReportArgs } from '../app.js';
 import { list } from '../args.js';
 import type { CliIo } from '../io.js';
 import { historyFor, loadProject, locateDeployfile } from '../project.js';
 import { colorLevel, columnsOf } from '../terminal.js';
+import type { ReportArgs } from './report-spec.js';
 
 export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number> {
   if (args.run !== undefined && args.last) throw new UsageError('give --run ID or --last, not both');

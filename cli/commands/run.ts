@@ -18,7 +18,7 @@ import { renderGantt } from '../../lib/views/gantt.js';
 import { renderDot, renderMermaid } from '../../lib/views/graph.js';
 import { renderDryRun, renderList } from '../../lib/views/plan.js';
 import { toTrace } from '../../lib/views/trace.js';
-import { COMMAND_NAMES, type RunArgs } from '../app.js';
+import { COMMAND_NAMES } from '../app.js';
 import { promptApprover } from '../approve.js';
 import { list, seconds, timeLimit, wholeNumber } from '../args.js';
 import { explain } from '../explain.js';
@@ -28,6 +28,7 @@ import { loadProject } from '../project.js';
 import { passThrough, selectionOf } from '../selection.js';
 import { listenForInterrupts } from '../signals.js';
 import { canRedraw, colorLevel, columnsOf, screenOn } from '../terminal.js';
+import type { RunArgs } from './run-spec.js';
 
 /** `stagerun comapre deploy` reads as targets: if the first one is close to a command, say so. */
 function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[], options: PlanOptions) {
