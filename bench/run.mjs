@@ -15,6 +15,7 @@ import { project } from './lib/emit.mjs';
 import { compareCandidates } from './lib/harness.mjs';
 import { keysInProcess, writeHashingProject } from './lib/hashing.mjs';
 import { writeLargeHistory } from './lib/history.mjs';
+import { graphShare, processCost } from './lib/libraries.mjs';
 import { bestSchedule } from './lib/optimum.mjs';
 import { renderResults } from './lib/report.mjs';
 import { ensureTools, machine } from './lib/tools.mjs';
@@ -23,7 +24,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy,hashing' },
+    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy,hashing,libraries' },
     'scale-tasks': { type: 'string', default: '100000' },
   },
 });
@@ -314,11 +315,21 @@ if (only.has('hashing')) {
   results.hashing.push({ workload: '10,000 files of 10 KB, one changed', inProcessMs: inProcessOne, tools: one });
 }
 
+if (only.has('libraries')) {
+  // What execa and graphology cost, in-process: per task process, and per 100,000-task plan.
+  results.runs.libraries = runs(5);
+  log(`libraries: 500 processes through child_process and through execa (${results.runs.libraries} runs)`);
+  const processes = await processCost(results.runs.libraries);
+  log(`libraries: planning ${Number(values['scale-tasks']).toLocaleString('en')} tasks (3 runs)`);
+  const planning = graphShare(large(Number(values['scale-tasks'])), 3);
+  results.libraries = { processes, planning };
+}
+
 const markdown = renderResults(results);
 process.stdout.write(`${markdown}\n`);
 const out = path.join(repo, 'bench/results');
 mkdirSync(out, { recursive: true });
-if (only.size === 6 && !values.quick) {
+if (only.size === 7 && !values.quick) {
   writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(out, 'latest.md'), `${markdown}\n`);
   log('wrote bench/results/latest.json and latest.md');
