@@ -13,7 +13,7 @@ import { bounds, createPlan, pipeline, validatePipeline } from '../dist/engine.j
 import { chain, chainBehindFillers, edgeCount, independent, large, randomLayered, seed, unevenFanIn } from './lib/dags.mjs';
 import { project } from './lib/emit.mjs';
 import { compareCandidates } from './lib/harness.mjs';
-import { keysInProcess, writeHashingProject } from './lib/hashing.mjs';
+import { keysInProcess, writeHashingProject, writeLargeInputProject } from './lib/hashing.mjs';
 import { writeLargeHistory } from './lib/history.mjs';
 import { graphShare, processCost } from './lib/libraries.mjs';
 import { bestSchedule } from './lib/optimum.mjs';
@@ -313,6 +313,18 @@ if (only.has('hashing')) {
   const inProcessOne = await keysInProcess(dir, results.runs.hashing);
   results.hashing.push({ workload: '10,000 files of 10 KB, nothing changed', inProcessMs: inProcessUnchanged, tools: unchanged });
   results.hashing.push({ workload: '10,000 files of 10 KB, one changed', inProcessMs: inProcessOne, tools: one });
+  // One 5 GB input (sparse: little of it is on disk), hashed by a whole run: streamed, memory stays bounded.
+  const big = mkdtempSync(path.join(root, 'big-input-'));
+  writeLargeInputProject(big, 5 * 2 ** 30);
+  log('hashing, one 5 GB input (1 run)');
+  const large = compareCandidates(
+    [
+      { id: 'stagerun t (one 5 GB input)', ...stagerun(big, ['t', ...quietRun]), memory: true, timeBinary: tools.time },
+      { id: 'sha256sum (one 5 GB input)', command: 'sha256sum', args: ['big.img'], cwd: big, memory: true, timeBinary: tools.time },
+    ],
+    1,
+  );
+  results.hashing.push({ workload: 'one 5 GB file (sparse)', large: true, tools: large });
 }
 
 if (only.has('libraries')) {

@@ -16,5 +16,5 @@ export function explain(plan: Plan, freshness: Freshness | undefined, name: stri
     throw error;
   }
   if (!freshness) throw new UsageError(`--explain ${name}: no task of this run declares inputs, so every task runs every time`);
-  return explainTask(freshness, name);
+  return explainTask(plan.byName.get(name)!, freshness);
 }

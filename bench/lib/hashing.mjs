@@ -1,5 +1,5 @@
 // The hashing workload: a project whose one task has 10,000 input files.
-import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkFreshness, keysFile, loadDeployfile, readKeys, toPlan } from '../../dist/engine.js';
 
@@ -24,6 +24,18 @@ export function writeHashingProject(dir, count, size) {
   }
   writeFileSync(path.join(dir, 'files.list'), `${list.join('\n')}\n`);
   return list;
+}
+
+/** A project whose one task `t` has one input of `bytes` bytes, sparse (big.img). */
+export function writeLargeInputProject(dir, bytes) {
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(repo, path.join(dir, 'node_modules/stagerun'), 'dir');
+  writeFileSync(
+    path.join(dir, 'deployfile.ts'),
+    "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('t', { run: 'true', inputs: ['big.img'] });\nexport default p;\n",
+  );
+  writeFileSync(path.join(dir, 'big.img'), '');
+  truncateSync(path.join(dir, 'big.img'), bytes);
 }
 
 /** Median ms of computing the keys in-process (no start-up, no deployfile load): the hashing itself. */

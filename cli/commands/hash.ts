@@ -21,6 +21,8 @@ export async function hashCommand(args: HashArgs, io: CliIo): Promise<number> {
   }
   const plan = createPlan(resolved, [args.task]);
   const keys = await computeKeys(plan, { env: io.env, recorded: readKeys(keysFile(file), (reason) => warn(io, reason)) });
-  io.stdout.write(`${keys.get(args.task)!.key}\n`);
+  const key = keys.get(args.task)!;
+  for (const warning of key.warnings) warn(io, warning);
+  io.stdout.write(`${key.key}\n`);
   return 0;
 }

@@ -15,6 +15,11 @@ export const runSpec = {
     default: 'dag',
     describe: SCHEDULE_POLICIES.map((policy) => `${policy}: ${SCHEDULE_POLICY_TABLE[policy].describe}`).join('; '),
   },
+  resume: {
+    type: 'boolean',
+    default: false,
+    describe: 'Continue the latest recorded run of these targets: what succeeded there (and did not change) is kept, the rest runs',
+  },
   'dry-run': {
     alias: 'n',
     type: 'boolean',

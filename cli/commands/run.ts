@@ -2,12 +2,14 @@
 import { UnknownTargetError, UsageError } from '../../lib/errors.js';
 import type { Sink } from '../../lib/events/events.js';
 import { shownPlan } from '../../lib/events/secrets.js';
-import type { Freshness } from '../../lib/keys/freshness.js';
+import type { Freshness, Verdict } from '../../lib/keys/freshness.js';
 import { readFreshness } from '../../lib/keys/up-to-date.js';
 import { createPlan, type Plan, type PlanOptions } from '../../lib/plan/plan.js';
 import type { ResolvedPipeline } from '../../lib/plan/resolve.js';
+import type { History } from '../../lib/reports/history.js';
 import { exitCodeOf, type RunReport } from '../../lib/reports/run-report.js';
 import { defaultJobs } from '../../lib/run/execute.js';
+import { type Resumed, resumeFrom } from '../../lib/run/resume.js';
 import { startRun } from '../../lib/run/run.js';
 import { type CiSystem, ciStyle, detectCi, stepSummarySink } from '../../lib/sinks/ci.js';
 import { createProgress } from '../../lib/sinks/progress.js';
@@ -71,7 +73,11 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     print(renderList(resolved));
     return 0;
   }
-  const plan = planOrSuggestCommand(resolved, args.targets ?? [], selectionOf(args, words));
+  // --explain T explains T, whatever the targets: its key is the same whichever of them runs it.
+  const plan =
+    args.explain !== undefined && resolved.byName.has(args.explain)
+      ? createPlan(resolved, [args.explain])
+      : planOrSuggestCommand(resolved, args.targets ?? [], selectionOf(args, words));
   if (graph !== undefined) {
     print(graph === 'dot' ? renderDot(plan) : renderMermaid(plan));
     return 0;
@@ -86,8 +92,9 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     print(explain(plan, freshness, args.explain));
     return 0;
   }
+  const resumed = args.resume ? resume(plan, history, freshness, io) : undefined;
   if (args.dryRun) {
-    print(renderDryRun(shownPlan(plan, io.env), jobs ?? defaultJobs(), args.schedule, freshness?.verdicts));
+    print(renderDryRun(shownPlan(plan, io.env), jobs ?? defaultJobs(), args.schedule, verdictsWith(freshness, resumed)));
     return 0;
   }
 
@@ -128,6 +135,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     approve: args.yes ? true : list(args.approve),
     approver: promptApprover(screen),
     freshness,
+    kept: resumed?.kept,
     upToDate: freshness !== undefined,
     history: args.history ? history : false,
     historyLimit,
@@ -138,6 +146,30 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   interrupts.detach();
   if (args.gantt) print(['', ...renderGantt(report, { width: columnsOf(io.stdout), colorLevel: level })]);
   return writeOutputs(report, args, io);
+}
+
+/** `--resume`: the latest recorded run of these targets, said; without one, a usage error (exit 2). */
+function resume(plan: Plan, history: History, freshness: Freshness | undefined, io: CliIo): Resumed {
+  const resumed = resumeFrom(plan, history.runs(), freshness);
+  if (!resumed) {
+    const error = new UsageError(`--resume: no recorded run of ${plan.requested.join(' ')} to resume`);
+    error.hints.push(`runs are recorded in ${history.file}; run it without --resume first`);
+    throw error;
+  }
+  const left = plan.tasks.filter((task) => task.run !== undefined && !resumed.kept.has(task.name)).length;
+  warn(
+    io,
+    `resuming run ${resumed.run.id} (${resumed.run.status}): ${resumed.kept.size} task${resumed.kept.size === 1 ? '' : 's'} kept, ${left} to run`,
+  );
+  return resumed;
+}
+
+/** The verdicts `--dry-run` shows: by content keys, and kept from the run resumed. */
+function verdictsWith(freshness: Freshness | undefined, resumed: Resumed | undefined): ReadonlyMap<string, Verdict> | undefined {
+  if (!resumed) return freshness?.verdicts;
+  const verdicts = new Map(freshness?.verdicts);
+  for (const [name, reason] of resumed.kept) verdicts.set(name, { upToDate: true, reasons: [reason] });
+  return verdicts;
 }
 
 /** --report and --profile, after the run: a write that fails now is reported, but never hides a failed run's exit code. */

@@ -26,7 +26,12 @@ export function copyEnv(base: Environment): Record<string, string> {
 }
 
 /** The run's environment with the task's own variables (an `undefined` one removed) and stagerun's. */
-export function taskEnv(base: Readonly<Record<string, string>>, task: PlanTask, attempt = 1, hash?: string): Record<string, string> {
+export function taskEnv(
+  base: Readonly<Record<string, string>>,
+  task: Pick<PlanTask, 'name' | 'env'>,
+  attempt = 1,
+  hash?: string,
+): Record<string, string> {
   const env: Record<string, string> = { ...base };
   for (const [key, value] of Object.entries(task.env)) {
     if (value === undefined) delete env[key];

@@ -4,6 +4,7 @@
  * the next stage once all of it is done, as the staged Makefile of stagerun's story did.
  * The file says what that costs, from the user's own recorded durations.
  */
+import { createHash } from 'node:crypto';
 import { Document } from 'yaml';
 import type { ExportJob, ExportModel } from './model.js';
 import { header, MERGED_REPORT, summaryCommands } from './shared.js';
@@ -13,11 +14,26 @@ export interface BitbucketOptions {
   penalty?: { dagMs: number; stagesMs: number; recordedRuns: number } | undefined;
 }
 
+/**
+ * A Bitbucket cache is a directory: the `.stagerun` one beside the deployfile, one cache per
+ * job. Its name may hold only lowercase letters, digits and dashes (50 at most): the job id,
+ * so changed, and a hash of it, which keeps two ids that change alike apart.
+ */
+function keysCache(one: ExportJob): string {
+  const readable = one.id
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 30);
+  return `stagerun-${readable}-${createHash('sha256').update(one.id).digest('hex').slice(0, 8)}`.replace(/--+/g, '-');
+}
+
 function step(one: ExportJob): Record<string, unknown> {
   const result: Record<string, unknown> = { name: one.name, script: ['npm ci', one.command] };
   if (one.timeoutMinutes !== undefined) result['max-time'] = one.timeoutMinutes;
   if (one.approvals.length > 0) result.trigger = 'manual';
   result.artifacts = [...one.outputs, one.report];
+  if (one.keys) result.caches = [keysCache(one)];
   return { step: result };
 }
 
@@ -60,7 +76,11 @@ export function toBitbucket(model: ExportModel, options: BitbucketOptions = {}):
   const steps: Record<string, unknown>[] = stages.map((jobs) => (jobs.length === 1 ? step(jobs[0]!) : { parallel: jobs.map(step) }));
   // The run reports are artifacts of every step: the last step merges them into one (it runs when all before it passed).
   steps.push({ step: { name: 'stagerun summary', script: ['npm ci', ...summaryCommands(model, 'table')], artifacts: [MERGED_REPORT] } });
-  const file = { image: 'node:20', pipelines: { default: steps } };
+  const cached = model.jobs.filter((one) => one.keys !== undefined);
+  const file: Record<string, unknown> = { image: 'node:20' };
+  if (cached.length > 0)
+    file.definitions = { caches: Object.fromEntries(cached.map((one) => [keysCache(one), one.keys!.replace(/\/keys\.json$/, '')])) };
+  file.pipelines = { default: steps };
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const penalty = options.penalty;
   const notes = [
@@ -72,6 +92,10 @@ export function toBitbucket(model: ExportModel, options: BitbucketOptions = {}):
   for (const one of model.jobs.filter((job) => job.approvals.length > 0))
     notes.push(`approval: ${one.name} asks "${one.approvals.join('", "')}": a manual step.`);
   if (model.secrets.length > 0) notes.push(`secrets ${model.secrets.join(', ')}: add them as secured repository variables.`);
+  if (cached.length > 0)
+    notes.push(
+      "keys: each job caches stagerun's .stagerun directory; Bitbucket keeps a cache a week and does not replace it meanwhile, so it is only a hint of what is up to date (a task's check, where declared, decides).",
+    );
   notes.push(
     '-j has no equivalent: every step of a parallel group runs at once. Outputs (and run reports) are artifacts, which later steps receive.',
   );

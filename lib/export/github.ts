@@ -22,7 +22,22 @@ function job(model: ExportModel, job: ExportJob): Record<string, unknown> {
       with: { name: `outputs-${from}`, path: producer.outputBase },
     });
   }
+  if (job.keys) {
+    // The newest keys this job saved, from any earlier run: a hint of what is up to date (caches are immutable, so each run saves anew).
+    steps.push({
+      name: "Restore the tasks' keys",
+      uses: 'actions/cache/restore@v4',
+      with: { path: job.keys, key: `stagerun-keys-${job.id}-\${{ github.sha }}`, 'restore-keys': `stagerun-keys-${job.id}-` },
+    });
+  }
   steps.push({ name: job.name, run: job.command });
+  if (job.keys) {
+    steps.push({
+      name: "Save the tasks' keys",
+      uses: 'actions/cache/save@v4',
+      with: { path: job.keys, key: `stagerun-keys-${job.id}-\${{ github.sha }}-\${{ github.run_id }}-\${{ github.run_attempt }}` },
+    });
+  }
   if (job.outputs.length > 0) {
     steps.push({
       name: `Save what ${job.name} made`,
@@ -83,6 +98,10 @@ export function toGithubActions(model: ExportModel): string {
       `resources ${resources.join(', ')}: the jobs that use one are chained (each needs the one before) and in a concurrency group, so that they never overlap, within a run or across runs.`,
     );
   if (model.secrets.length > 0) notes.push(`secrets ${model.secrets.join(', ')}: add them as repository or environment secrets.`);
+  if (model.jobs.some((one) => one.keys))
+    notes.push(
+      "keys: the jobs of tasks with inputs or a check restore the keys they saved in an earlier run (actions/cache), so unchanged tasks are up to date; a cache is a hint (a task's check, where declared, decides), and GitHub evicts caches unused for 7 days.",
+    );
   notes.push('-j has no equivalent: GitHub runs every job whose needs are done (max-parallel applies only to matrix jobs).');
   document.commentBefore = header(model, 'github-actions', notes);
   return document.toString({ lineWidth: 0 });

@@ -32,6 +32,8 @@ function job(one: ExportJob): Record<string, unknown> {
     result.when = 'manual';
     result.allow_failure = false;
   }
+  // The keys this job recorded last time (on this runner, or in the distributed cache): a hint of what is up to date.
+  if (one.keys) result.cache = { key: `stagerun-keys-${one.id}`, paths: [one.keys], policy: 'pull-push' };
   const paths = [...one.outputs];
   result.artifacts = { when: 'always', paths: [...paths, one.report] };
   return result;
@@ -70,6 +72,10 @@ export function toGitlabCi(model: ExportModel): string {
   }
   if (model.secrets.length > 0)
     notes.push(`secrets ${model.secrets.join(', ')}: add them as masked CI/CD variables (Settings → CI/CD → Variables).`);
+  if (model.jobs.some((one) => one.keys))
+    notes.push(
+      "keys: the jobs of tasks with inputs or a check cache .stagerun/keys.json (cache:), so unchanged tasks are up to date; GitLab's cache is per runner unless a distributed cache is set up, so it is a hint (a task's check, where declared, decides).",
+    );
   notes.push('-j has no equivalent: GitLab runs every job whose needs are done, as runners allow.');
   const document = new Document(pipeline);
   document.commentBefore = header(model, 'gitlab-ci', notes);

@@ -54,6 +54,12 @@ export interface ExportJob {
   readonly restores: readonly string[];
   /** Its tasks' retries (the most of any). */
   readonly retries: number;
+  /**
+   * `.stagerun/keys.json` beside the deployfile, relative to the root, when a task of the job
+   * can be up to date (it declares inputs or a check): the engine's cache keeps it from one
+   * pipeline to the next, as a hint (a check, where declared, decides).
+   */
+  readonly keys: string | undefined;
 }
 
 export interface ExportModel {
@@ -189,6 +195,7 @@ export function exportModel(plan: Plan, options: ExportOptions): ExportModel {
   const relative = (task: PlanTask, pattern: string) =>
     path.posix.normalize(path.relative(options.root, path.join(task.cwd, pattern)).split(path.sep).join('/'));
 
+  const keysPath = path.posix.join(path.posix.dirname(options.deployfile.split(path.sep).join('/')), '.stagerun/keys.json');
   const jobs: ExportJob[] = ordered.map((name) => {
     const tasks = groups.get(name)!;
     const id = ids.get(name)!;
@@ -224,6 +231,7 @@ export function exportModel(plan: Plan, options: ExportOptions): ExportModel {
       outputBase: outputs.length > 0 ? commonBase(outputs.map(staticBase)) : undefined,
       restores: [...restoresOf.get(name)!].sort(byOrder).map((other) => ids.get(other)!),
       retries: Math.max(0, ...tasks.map((task) => task.settings.retries)),
+      keys: tasks.some((task) => task.settings.inputs.length > 0 || task.settings.check !== undefined) ? keysPath : undefined,
     };
   });
   return {

@@ -4,11 +4,15 @@
  * command; variables; a dependency), so that `--dry-run` and `--explain` can say exactly
  * what made a task run.
  */
+
+import PQueue from 'p-queue';
 import { UsageError } from '../errors.js';
 import type { Signal } from '../model/model.js';
-import type { Plan } from '../plan/plan.js';
+import type { Plan, PlanTask } from '../plan/plan.js';
 import { formatDuration } from '../util/format.js';
 import { closest } from '../util/suggest.js';
+import { type CheckResult, runCheck } from './check.js';
+import { InputLister } from './inputs.js';
 import { computeKeys, type KeyParts, type RecordedKey, type TaskKey } from './keys.js';
 
 export interface Verdict {
@@ -18,8 +22,11 @@ export interface Verdict {
 }
 
 export interface Freshness {
+  /** The planned tasks' keys, and those of everything they need (planned or not). */
   readonly keys: ReadonlyMap<string, TaskKey>;
   readonly verdicts: ReadonlyMap<string, Verdict>;
+  /** What the user should hear on every run: a pattern that matches no file, a check that could not run. */
+  readonly warnings: readonly string[];
 }
 
 export interface FreshnessOptions {
@@ -35,9 +42,9 @@ export interface FreshnessOptions {
   signal?: Signal;
 }
 
-/** Whether any planned task declares inputs: without any, there are no keys to compute. */
+/** Whether any planned task declares inputs or a check: without any, no task can be up to date. */
 export function usesInputs(plan: Plan): boolean {
-  return plan.tasks.some((task) => task.settings.inputs.length > 0);
+  return plan.tasks.some((task) => task.settings.inputs.length > 0 || task.settings.check !== undefined);
 }
 
 /** The forced tasks: those named (a task, or a service's tasks) and everything that depends on them. */
@@ -85,6 +92,8 @@ export function differences(before: KeyParts, now: KeyParts, changedDeps: Readon
     lines.push(`${files.length} input file${files.length === 1 ? '' : 's'} changed: ${shown.join(', ')}${more}`);
   }
   if (before.command !== now.command) lines.push('its command changed');
+  if (before.inputs === undefined) lines.push('its key was recorded by an older stagerun (keys now cover the inputs patterns too)');
+  else if (before.inputs !== now.inputs) lines.push('its inputs patterns changed');
   if (before.cwd !== now.cwd) lines.push(`its directory changed (${before.cwd} → ${now.cwd})`);
   const env = compare(before.env, now.env);
   if (env.length > 0) lines.push(`env changed: ${env.map(([name, how]) => `${name} (${how})`).join(', ')}`);
@@ -110,22 +119,69 @@ function compare(
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** Checks run at once, at most: each is a process asking a remote system. */
+const CHECK_CONCURRENCY = 4;
+
 /** Keys, and for each task whether it is up to date and why. */
 export async function checkFreshness(plan: Plan, options: FreshnessOptions): Promise<Freshness> {
   const keys = await computeKeys(plan, options);
   const forced = forcedTasks(plan, options.force);
+  const checks = await runChecks(plan, keys, forced, options);
+  const outputs = new InputLister(plan.pipeline.root);
   const verdicts = new Map<string, Verdict>();
+  const warnings: string[] = [];
   const runs = new Set<string>();
   for (const stage of plan.stages) {
     for (const task of stage) {
       const key = keys.get(task.name)!;
-      const recorded = options.recorded.get(task.name);
-      const verdict = judge(key, recorded, forced.get(task.name), runs, options.now);
+      warnings.push(...key.warnings);
+      const check = checks.get(task.name);
+      if (check?.kind === 'failed') warnings.push(`${task.name}: ${check.reason}; it runs`);
+      let verdict = check ? checked(check) : judge(key, options.recorded.get(task.name), forced.get(task.name), runs, options.now);
+      if (verdict.upToDate && !check) verdict = withOutputs(verdict, task, outputs);
       if (!verdict.upToDate) runs.add(task.name);
       verdicts.set(task.name, verdict);
     }
   }
-  return { keys, verdicts };
+  return { keys, verdicts, warnings };
+}
+
+/** The checks of the planned tasks that declare one (and are not forced), a few at a time. */
+async function runChecks(
+  plan: Plan,
+  keys: ReadonlyMap<string, TaskKey>,
+  forced: ReadonlyMap<string, string>,
+  options: FreshnessOptions,
+): Promise<Map<string, CheckResult>> {
+  const queue = new PQueue({ concurrency: CHECK_CONCURRENCY });
+  const results = new Map<string, CheckResult>();
+  const signal = options.signal as AbortSignal | undefined;
+  await Promise.all(
+    plan.tasks
+      .filter((task) => task.settings.check !== undefined && !forced.has(task.name))
+      .map((task) =>
+        queue.add(async () => {
+          signal?.throwIfAborted();
+          results.set(task.name, await runCheck(task, keys.get(task.name)!.key, { env: options.env, signal }));
+        }),
+      ),
+  );
+  return results;
+}
+
+/** What a check says decides: it knows the target, where the recorded keys are a hint. */
+function checked(check: CheckResult): Verdict {
+  if (check.kind === 'failed') return { upToDate: false, reasons: [`${check.reason}, so it runs`] };
+  return { upToDate: check.found, reasons: [check.reason] };
+}
+
+/** An up-to-date task whose declared outputs are missing runs again, as make rebuilds a missing target. */
+function withOutputs(verdict: Verdict, task: PlanTask, lister: InputLister): Verdict {
+  if (task.settings.outputs.length === 0) return verdict;
+  // Outputs are usually what .gitignore ignores (dist/): it does not apply to them.
+  const { unmatched } = lister.select(task.cwd, task.settings.outputs, false);
+  if (unmatched.length === 0) return verdict;
+  return { upToDate: false, reasons: [`its outputs are missing: ${unmatched.join(', ')}`] };
 }
 
 function judge(

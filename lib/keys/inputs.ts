@@ -55,15 +55,48 @@ export class InputLister {
    * pattern starting with `!` excludes. `respectGitignore: false` keeps ignored files.
    */
   list(cwd: string, patterns: readonly string[], respectGitignore = true): string[] {
-    const positive = patterns.filter((pattern) => !pattern.startsWith('!')).map((pattern) => compile(cwd, pattern));
+    return this.select(cwd, patterns, respectGitignore).files;
+  }
+
+  /** The files, as `list()`, and the patterns (as written) that selected none of them. */
+  select(cwd: string, patterns: readonly string[], respectGitignore = true): { files: string[]; unmatched: string[] } {
+    const positive = patterns.filter((pattern) => !pattern.startsWith('!'));
     const negative = patterns.filter((pattern) => pattern.startsWith('!')).map((pattern) => compile(cwd, pattern.slice(1)));
     const found = new Set<string>();
-    for (const pattern of positive) {
+    const unmatched: string[] = [];
+    for (const written of positive) {
+      const pattern = compile(cwd, written);
+      let any = false;
       for (const file of this.#walk(pattern.base, respectGitignore)) {
-        if (matches(pattern, file) && !negative.some((exclude) => matches(exclude, file))) found.add(file);
+        if (matches(pattern, file) && !negative.some((exclude) => matches(exclude, file))) {
+          found.add(file);
+          any = true;
+        }
       }
+      if (!any) unmatched.push(written);
     }
-    return [...found].sort();
+    return { files: [...found].sort(), unmatched };
+  }
+
+  /**
+   * What is wrong with a task's patterns, in words, each naming the pattern: one that selects
+   * no file (a typo), one whose files `.gitignore` ignores, one that reaches outside `root`.
+   */
+  problems(cwd: string, patterns: readonly string[], respectGitignore: boolean, unmatched: readonly string[], root: string): string[] {
+    const found: string[] = [];
+    for (const written of unmatched) {
+      const ignoredOnly = respectGitignore && this.select(cwd, [written], false).files.length > 0;
+      found.push(
+        ignoredOnly
+          ? `inputs pattern '${written}' matches only files that .gitignore ignores (respectGitignore: false takes them)`
+          : `inputs pattern '${written}' matches no file`,
+      );
+    }
+    for (const written of patterns) {
+      const base = compile(cwd, written.startsWith('!') ? written.slice(1) : written).base;
+      if (!contains(root, base)) found.push(`inputs pattern '${written}' reaches outside the project (${root})`);
+    }
+    return found;
   }
 
   /** Every file at or under `start` (a file or a directory), pruning what is ignored. */

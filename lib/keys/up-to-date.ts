@@ -29,7 +29,16 @@ export async function readFreshness(plan: Plan, deployfile: string, options: UpT
     return undefined;
   }
   const recorded = readKeys(keysFile(deployfile), options.onWarning);
-  return checkFreshness(plan, { env: options.env, recorded, force: options.force, now: Date.now(), signal: options.signal });
+  const freshness = await checkFreshness(plan, {
+    env: options.env,
+    recorded,
+    force: options.force,
+    now: Date.now(),
+    signal: options.signal,
+  });
+  // Said on every run, until the deployfile is fixed: a typo'd pattern would otherwise keep a task up to date forever.
+  for (const warning of freshness.warnings) options.onWarning?.(warning);
+  return freshness;
 }
 
 /** Records, when the run ends, the keys of the tasks that succeeded, and forgets those that failed. */

@@ -58,6 +58,13 @@ function readCommand(value: unknown): Command | OptionProblem {
   return new OptionProblem('must be a shell command string, a non-empty argv array of strings, or a function');
 }
 
+/** A check is a command (a shell string or argv), never a function: it asks a system outside stagerun. */
+function readCheck(value: unknown): string | readonly string[] | OptionProblem {
+  if (typeof value === 'function') return new OptionProblem('must be a command (a shell string or an argv array), not a function');
+  const command = readCommand(value);
+  return command instanceof OptionProblem ? command : (command as string | readonly string[]);
+}
+
 function readRefs<T>(value: unknown): readonly T[] | OptionProblem {
   if (!Array.isArray(value)) return new OptionProblem('must be an array of task handles or names');
   for (const ref of value) {
@@ -160,6 +167,13 @@ export const TASK_OPTIONS = {
    * the jobs of the tasks that need it.
    */
   outputs: option<readonly string[]>([], readNames('glob')),
+  /**
+   * A command that asks the target system whether this task's effect already exists for its
+   * key (`$STAGERUN_HASH` is set): exit 0 means it does, and the task is up to date without
+   * running; any other exit means it runs. It must only look, never change anything: it also
+   * runs for `--dry-run`. Example: `'docker manifest inspect "$IMAGE:$STAGERUN_HASH"'`.
+   */
+  check: option<string | readonly string[], string | readonly string[] | undefined>(undefined, readCheck),
   /** Environment variables whose values belong in the task's key, besides those of its `env`. */
   inputsEnv: option<readonly string[]>([], readNames('environment variable')),
   /** Leave out of `inputs` what `.gitignore` files ignore. Default true. */

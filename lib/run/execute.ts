@@ -10,6 +10,7 @@ import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from '../ev
 import { MIN_SECRET_LENGTH, maskEvent, masker, maskPlan, secretValues } from '../events/secrets.js';
 import type { Executor } from '../executors/executor.js';
 import type { Freshness } from '../keys/freshness.js';
+import type { TaskKey } from '../keys/keys.js';
 import { type DurationRecords, type Estimates, estimate } from '../plan/estimate.js';
 import type { Plan } from '../plan/plan.js';
 import type { Selection } from '../plan/select.js';
@@ -41,6 +42,10 @@ export interface ExecuteOptions extends DurationRecords, Selection {
   env?: Readonly<Record<string, string | undefined>>;
   /** Content keys and which tasks are up to date (`checkFreshness()`): those are not run. */
   freshness?: Freshness;
+  /** Each task's content key, given to it as `$STAGERUN_HASH` (default: the keys of `freshness`). */
+  keys?: ReadonlyMap<string, TaskKey>;
+  /** Tasks kept from an earlier run (`resumeFrom()`), by name, with why: they settle up to date without running. */
+  kept?: ReadonlyMap<string, string>;
 }
 
 /** The options `run()` and `simulate()` share, checked the same way for both. */
@@ -104,8 +109,8 @@ export function execute(
       interrupted: options.interrupted,
       timeoutMs: options.timeoutMs,
       approver: approverFor(plan, options.approve, options.approver),
-      upToDate: upToDateIds(plan, options.freshness),
-      hashes: options.freshness ? plan.tasks.map((task) => options.freshness!.keys.get(task.name)?.key) : undefined,
+      upToDate: upToDateIds(plan, options.freshness, options.kept),
+      hashes: hashesOf(plan, options.keys ?? options.freshness?.keys),
       warnings: secrets.tooShort.map(
         (name) =>
           `the secret ${name} is shorter than ${MIN_SECRET_LENGTH} characters, so it is not masked (masking it would garble every line that contains it)`,
@@ -118,13 +123,23 @@ export function execute(
   return { handle, estimates, report: () => collector.report() };
 }
 
-/** Up-to-date tasks by id, with the reason they are. */
-function upToDateIds(plan: Plan, freshness: Freshness | undefined): Map<number, string> | undefined {
-  if (!freshness) return undefined;
+/** Up-to-date tasks by id, with the reason they are: by their keys, or kept from the run this one resumes. */
+function upToDateIds(
+  plan: Plan,
+  freshness: Freshness | undefined,
+  kept: ReadonlyMap<string, string> | undefined,
+): Map<number, string> | undefined {
+  if (!freshness && !kept) return undefined;
   const ids = new Map<number, string>();
   for (const task of plan.tasks) {
-    const verdict = freshness.verdicts.get(task.name);
-    if (verdict?.upToDate) ids.set(task.id, verdict.reasons[0] ?? 'up to date');
+    const verdict = freshness?.verdicts.get(task.name);
+    const reason = kept?.get(task.name) ?? (verdict?.upToDate ? (verdict.reasons[0] ?? 'up to date') : undefined);
+    if (reason !== undefined) ids.set(task.id, reason);
   }
   return ids;
+}
+
+/** Each planned task's key by id, for `$STAGERUN_HASH`. */
+function hashesOf(plan: Plan, keys: ReadonlyMap<string, TaskKey> | undefined): (string | undefined)[] | undefined {
+  return keys ? plan.tasks.map((task) => keys.get(task.name)?.key) : undefined;
 }

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { InvalidTaskError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
 import { LocalExecutor } from '../executors/local-executor.js';
+import { keysFile, readKeys } from '../keys/key-store.js';
+import { computeKeys } from '../keys/keys.js';
 import { readFreshness, recordFreshness } from '../keys/up-to-date.js';
 import type { Pipeline, Signal } from '../model/model.js';
 import { type Plan, toPlan } from '../plan/plan.js';
@@ -101,6 +103,16 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
     });
     if (freshness) sinks.push(recordFreshness(deployfile, freshness, options.onWarning));
   }
+  // Every task that runs gets its key as $STAGERUN_HASH, up-to-date skipping or not: one key per task, whatever runs it.
+  const keys =
+    options.keys ??
+    freshness?.keys ??
+    (await computeKeys(plan, { env: options.env ?? process.env, recorded: readKeys(keysFile(deployfile)), signal: options.signal }).catch(
+      (error: unknown) => {
+        if (options.signal?.aborted) return undefined;
+        throw error;
+      },
+    ));
   if (options.print) sinks.push(createTerminalReporter({ screen: processScreen(), colorLevel: 0 }));
   // An already-aborted signal starts nothing: every task ends cancelled.
   const execution = execute(
@@ -111,6 +123,7 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
       attempts: options.attempts ?? recorded.attempts,
       sinks,
       freshness,
+      keys,
       simulated: false,
       interrupted: options.signal?.aborted ?? false,
     },

@@ -1,15 +1,27 @@
+/** `--explain`'s lines: why a planned task would run or is up to date, and what its key is made of. */
 import type { Freshness } from '../keys/freshness.js';
+import type { PlanTask } from '../plan/plan.js';
 
-/** Why a task would run or is up to date: the verdict, every reason, and what its key is made of (`name` is a planned task). */
-export function explainTask(freshness: Freshness, name: string): string[] {
-  const key = freshness.keys.get(name)!;
-  const verdict = freshness.verdicts.get(name)!;
+const SHOWN_FILES = 20;
+
+/** The verdict, every reason, what is wrong with its inputs patterns, and the key's parts. */
+export function explainTask(task: PlanTask, freshness: Freshness): string[] {
+  const key = freshness.keys.get(task.name)!;
+  const verdict = freshness.verdicts.get(task.name)!;
   const files = Object.keys(key.parts.files);
+  const { inputs, outputs, check } = task.settings;
+  const listed =
+    files.length > 0
+      ? `: ${files.slice(0, SHOWN_FILES).join(', ')}${files.length > SHOWN_FILES ? `, … (${files.length - SHOWN_FILES} more)` : ''}`
+      : '';
+  const none = inputs.length === 0 ? ' (no inputs declared)' : '';
   return [
-    `${name}: ${verdict.upToDate ? 'up to date, would not run' : 'would run'}`,
+    `${task.name}: ${verdict.upToDate ? 'up to date, would not run' : 'would run'}`,
     ...verdict.reasons.map((reason) => `  because ${reason}`),
+    ...key.warnings.map((warning) => `  warning: ${warning.slice(task.name.length + 2)}`),
     `  key ${key.key}, from:`,
-    `    ${files.length} input file${files.length === 1 ? '' : 's'}${files.length > 0 ? `: ${files.slice(0, 20).join(', ')}${files.length > 20 ? `, … (${files.length - 20} more)` : ''}` : ' (no inputs declared)'}`,
+    `    ${files.length} input file${files.length === 1 ? '' : 's'}${none}${listed}`,
+    ...(inputs.length > 0 ? [`    its inputs patterns: ${inputs.map((pattern) => `'${pattern}'`).join(', ')}`] : []),
     `    its command, run in ${key.parts.cwd}`,
     `    env: ${Object.keys(key.parts.env).join(', ') || '(none)'}`,
     `    dependencies: ${
@@ -17,5 +29,7 @@ export function explainTask(freshness: Freshness, name: string): string[] {
         .map(([dep, depKey]) => `${dep} (${depKey})`)
         .join(', ') || '(none)'
     }`,
+    ...(outputs.length > 0 ? [`  outputs: ${outputs.join(', ')} (missing ones make it run again)`] : []),
+    ...(check !== undefined ? ['  a check decides whether it runs (see the reason above)'] : []),
   ];
 }
