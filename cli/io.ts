@@ -68,31 +68,47 @@ export function processIo(): CliIo {
   };
 }
 
-/** A question on stderr, answered on stdin (a terminal). readline is loaded only when a question is asked. */
-function askOnTerminal(question: string): Question {
-  let prompt: import('node:readline').Interface | undefined;
-  let closed = false;
-  const answer = import('node:readline').then(
-    ({ createInterface }) =>
-      new Promise<string>((resolve) => {
-        if (closed) return resolve('');
-        prompt = createInterface({ input: process.stdin, output: process.stderr });
-        prompt.question(question, (text) => resolve(text));
-        prompt.on('close', () => resolve(''));
-      }),
-  );
-  void answer.finally(() => {
-    closed = true;
-    prompt?.close();
-  });
-  return {
-    answer,
-    redraw: () => {
-      if (!closed) prompt?.prompt(true);
-    },
-    close: () => {
+/**
+ * A question on `output`, answered on `input` (a terminal). readline is loaded only when a
+ * question is asked. On a terminal, readline takes Ctrl-C itself (it reads keys raw, so no
+ * SIGINT reaches the process) and would close the question as if declined: it is handed on
+ * to `onInterrupt`, so that Ctrl-C at a prompt interrupts the run as it does anywhere else.
+ */
+export function askOn(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  onInterrupt: () => void,
+  terminal?: boolean,
+): (question: string) => Question {
+  return (question) => {
+    let prompt: import('node:readline').Interface | undefined;
+    let closed = false;
+    const answer = import('node:readline').then(
+      ({ createInterface }) =>
+        new Promise<string>((resolve) => {
+          if (closed) return resolve('');
+          prompt = createInterface({ input, output, ...(terminal === undefined ? {} : { terminal }) });
+          prompt.on('SIGINT', onInterrupt);
+          prompt.question(question, (text) => resolve(text));
+          prompt.on('close', () => resolve(''));
+        }),
+    );
+    void answer.finally(() => {
       closed = true;
       prompt?.close();
-    },
+    });
+    return {
+      answer,
+      redraw: () => {
+        if (!closed) prompt?.prompt(true);
+      },
+      close: () => {
+        closed = true;
+        prompt?.close();
+      },
+    };
   };
 }
+
+/** stdin and stderr; Ctrl-C at the prompt is this process's SIGINT. */
+const askOnTerminal = askOn(process.stdin, process.stderr, () => process.kill(process.pid, 'SIGINT'));

@@ -58,12 +58,35 @@ export function secretValues(plan: Plan, baseEnv: Readonly<Record<string, string
   return { values: [...values].sort((a, b) => b.length - a.length), tooShort: [...tooShort].sort() };
 }
 
-/** Replaces every secret value in a text by `***`. */
+/**
+ * The forms a secret takes when a task prints it encoded, as GitHub Actions masks them: its
+ * base64 (at each of the three alignments it can start at inside a longer encoded text, less
+ * the characters it shares with its neighbours), its base64url, its URL encoding and its
+ * JSON-escaped form. Forms shorter than the minimum are left out, as short values are.
+ */
+export function encodedForms(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const forms = new Set<string>();
+  for (let offset = 0; offset < 3; offset++) {
+    // Base64 writes 6 bits a character: those wholly within the secret's bits are its own.
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const stable = encoded.slice(Math.ceil((4 * offset) / 3), Math.floor((4 * (offset + bytes.length)) / 3));
+    forms.add(stable);
+    forms.add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  forms.add(encodeURIComponent(value));
+  forms.add(JSON.stringify(value).slice(1, -1));
+  forms.delete(value);
+  return [...forms].filter((form) => form.length >= Math.max(MIN_SECRET_LENGTH, 6));
+}
+
+/** Replaces every secret value in a text, and each of its encoded forms, by `***`. */
 export function masker(values: readonly string[]): (text: string) => string {
   if (values.length === 0) return (text) => text;
+  const all = [...new Set([...values, ...values.flatMap(encodedForms)])].sort((a, b) => b.length - a.length);
   return (text) => {
     let masked = text;
-    for (const value of values) if (masked.includes(value)) masked = masked.split(value).join(MASK);
+    for (const value of all) if (masked.includes(value)) masked = masked.split(value).join(MASK);
     return masked;
   };
 }

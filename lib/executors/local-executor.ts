@@ -17,6 +17,7 @@ import { type TaskContext, type TaskFunction, withArgs } from '../model/model.js
 import type { Execa } from './execa.js';
 import { loadExeca, loadedExeca } from './execa.js';
 import type { Attempt, Executor, Outcome, RunningTask, TaskIO } from './executor.js';
+import { MAX_TIMER_MS } from '../schedule/clock.js';
 import { LineSplitter } from './lines.js';
 import { endGroup, groupAlive, signalGroup, trackGroup, untrackGroup } from './process-group.js';
 import { copyEnv, type Environment, taskEnv } from './task-env.js';
@@ -61,7 +62,8 @@ export class LocalExecutor implements Executor {
   readonly #lingering = new Map<number, () => Promise<void>>();
 
   constructor(options: LocalExecutorOptions = {}) {
-    this.#graceMs = options.graceMs ?? 5000;
+    // A grace longer than a timer can wait is as good as none to end: capped where setTimeout would fire at once.
+    this.#graceMs = Math.min(options.graceMs ?? 5000, MAX_TIMER_MS);
     this.#stopSignal = options.stopSignal ?? 'SIGTERM';
     const env = copyEnv(options.env ?? process.env);
     if ((options.colorLevel ?? 0) > 0 && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)

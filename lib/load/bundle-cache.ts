@@ -51,11 +51,15 @@ export function findBundle(dir: string, deployfile: string, self: string): Cache
     const manifest = JSON.parse(readFileSync(path.join(dir, namesFor(deployfile).manifest), 'utf8')) as Manifest;
     if (manifest.format !== BUNDLE_FORMAT || manifest.deployfile !== deployfile || manifest.self !== self) return undefined;
     if (typeof manifest.bundle !== 'string' || manifest.bundle.includes('/')) return undefined;
+    // A manifest that leaves out the deployfile itself checks nothing: it is no manifest of ours.
+    if (typeof manifest.inputs?.[deployfile] !== 'string') return undefined;
     for (const [input, hash] of Object.entries(manifest.inputs)) {
       if (sha256(readFileSync(input)) !== hash) return undefined;
     }
     const file = path.join(dir, manifest.bundle);
     if (!statSync(file).isFile()) return undefined;
+    // The bundle's name carries its content's hash: what is there must be what was written.
+    if (!manifest.bundle.endsWith(`-${sha256(readFileSync(file)).slice(0, 16)}.mjs`)) return undefined;
     return { file, computedImport: manifest.computedImport === true };
   } catch {
     return undefined;

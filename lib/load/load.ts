@@ -14,7 +14,7 @@
  * A small module resolve hook does that; it costs about 25 ms, so it is only installed then.
  */
 
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -177,9 +177,42 @@ function metaHeader(file: string): string {
 function cacheDirs(file: string): { dir: string; inProject: boolean }[] {
   return [
     { dir: path.join(stateDirOf(file), 'cache'), inProject: true },
-    // One per user: another user's directory could not be written, and must not be read.
+    // One per user, and used only while it is this user's alone: another local user who could
+    // plant a bundle there would run code as you.
     { dir: path.join(tmpdir(), `stagerun-${process.getuid?.() ?? 'user'}`, 'cache'), inProject: false },
   ];
+}
+
+/**
+ * Whether a directory outside the project is this user's alone: it and its parent (the
+ * per-user directory in the temp directory) are real directories, not symbolic links, owned
+ * by this user, and writable by no one else. One that is ours with a loose mode is tightened.
+ */
+export function privateDir(dir: string): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return false;
+  for (const each of [path.dirname(dir), dir]) {
+    let stat: ReturnType<typeof lstatSync>;
+    try {
+      stat = lstatSync(each);
+    } catch {
+      return false;
+    }
+    if (!stat.isDirectory() || stat.uid !== uid) return false;
+    if ((stat.mode & 0o077) !== 0) {
+      try {
+        chmodSync(each, 0o700);
+      } catch {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Where a bundle may be read from: the project's cache, and the temp one only when it is private. */
+function trusted(candidate: { dir: string; inProject: boolean }): boolean {
+  return candidate.inProject || privateDir(candidate.dir);
 }
 
 /** The first cache directory a file can be created in, made if needed. */
@@ -189,6 +222,7 @@ function writableCacheDir(file: string): { dir: string; inProject: boolean } {
     try {
       if (candidate.inProject) ensureStateDir(stateDirOf(file));
       mkdirSync(candidate.dir, { recursive: true, mode: 0o700 });
+      if (!trusted(candidate)) throw new Error(`${candidate.dir} is not this user's alone (its owner or mode), so it is not used`);
       const probe = path.join(candidate.dir, `probe.${process.pid}.tmp`);
       writeFileSync(probe, '', { flag: 'w' });
       rmSync(probe, { force: true });
@@ -197,7 +231,15 @@ function writableCacheDir(file: string): { dir: string; inProject: boolean } {
       lastError = error;
     }
   }
-  throw new DeployfileLoadError(file, `cannot write the bundled deployfile anywhere: ${(lastError as Error).message}`);
+  // Neither is usable: a directory of this process's own (mkdtemp makes it 0700), never read
+  // again, removed when stagerun exits.
+  try {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stagerun-bundle-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return { dir, inProject: false };
+  } catch {
+    throw new DeployfileLoadError(file, `cannot write the bundled deployfile anywhere: ${(lastError as Error).message}`);
+  }
 }
 
 // Resolves what a temporary bundle imports as the deployfile itself would.
@@ -222,7 +264,9 @@ let loads = 0;
 async function importBundled(file: string, cwd: string): Promise<unknown> {
   const self = selfEntry ? pathToFileURL(selfEntry).href : '';
   let cached: { bundle: string; outside: boolean; computedImport: boolean } | undefined;
-  for (const { dir, inProject } of cacheDirs(file)) {
+  for (const candidate of cacheDirs(file)) {
+    const { dir, inProject } = candidate;
+    if (!trusted(candidate)) continue;
     const hit = findBundle(dir, file, self);
     if (hit) {
       cached = { bundle: hit.file, outside: !inProject, computedImport: hit.computedImport };

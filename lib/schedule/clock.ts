@@ -19,10 +19,18 @@ export interface Clock {
   defer(callback: () => void): void;
 }
 
+/** The longest delay `setTimeout` honours (2^31 − 1 ms, about 24.8 days): a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const realClock: Clock = {
   now: () => performance.now(),
   setTimer(ms, callback) {
-    const timer = setTimeout(callback, ms);
+    // A limit of weeks is honoured in steps: each step at most MAX_TIMER_MS, the next set when it fires.
+    let timer: NodeJS.Timeout;
+    const arm = (left: number) => {
+      timer = setTimeout(left > MAX_TIMER_MS ? () => arm(left - MAX_TIMER_MS) : callback, Math.min(left, MAX_TIMER_MS));
+    };
+    arm(ms);
     return () => clearTimeout(timer);
   },
   defer(callback) {

@@ -21,26 +21,45 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** A lock held by a dead process, or held for far too long, may be taken over. */
+/** A lock without a PID this old was left by a process that died between creating it and writing to it. */
+const UNWRITTEN_LOCK_MS = 1000;
+
+/** A lock held by a dead process, or held for far too long, may be taken over; one held by a live process may not. */
 function lockIsStale(lock: string): boolean {
   try {
+    const age = Date.now() - statSync(lock).mtimeMs;
     const pid = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) return true;
-    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
+    if (Number.isInteger(pid) && pid > 0) return !processAlive(pid) || age > STALE_LOCK_MS;
+    return age > UNWRITTEN_LOCK_MS;
   } catch {
-    return true; // it vanished, or is unreadable garbage: try again
+    return true; // it vanished: try again
   }
 }
 
-/** Runs `body` holding `<file>.lock`; runs it anyway (without trimming rights) if the lock cannot be had. */
-export function withLock<T>(file: string, body: (locked: boolean) => T): T {
+/**
+ * Creates `lock` holding this PID, exclusively (EEXIST if another holds it). A lock that
+ * cannot be written is not left behind. (`write` is the tests' way to fail the write.)
+ */
+export function takeLock(lock: string, write: (fd: number, text: string) => unknown = writeSync): void {
+  const fd = openSync(lock, 'wx');
+  try {
+    write(fd, String(process.pid));
+  } catch (error) {
+    // ENOSPC, EIO: a lock without its holder's PID would make the next run wait for nothing.
+    closeSync(fd);
+    rmSync(lock, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+}
+
+/** Runs `body` holding `<file>.lock`; runs it anyway (without trimming rights) if the lock cannot be had within `waitMs`. */
+export function withLock<T>(file: string, body: (locked: boolean) => T, waitMs = LOCK_WAIT_MS): T {
   const lock = `${file}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      takeLock(lock);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return body(false);

@@ -164,3 +164,20 @@ t.test('stop rule: the cause, the reason in words, and the run status', async (t
   timedOut.begin('timeout');
   t.equal(timedOut.status(), 'failed', 'a run stopped at its time limit failed');
 });
+
+t.test('the real clock honours a limit longer than setTimeout can wait (2^31 ms)', async (t) => {
+  const { realClock } = await import('../../lib/schedule/clock.js');
+  let fired = false;
+  const cancel = realClock.setTimer(2 ** 31 + 5000, () => {
+    fired = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  cancel();
+  t.notOk(fired, 'a limit of 24.8 days and more does not fire at once');
+  let soon = false;
+  realClock.setTimer(1, () => {
+    soon = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(soon, 'a short one still fires');
+});
