@@ -87,3 +87,53 @@ t.test('a secret shorter than 4 characters is not masked, with a warning', async
   t.match(result.stderr, /^stagerun: warning: the secret PIN is shorter than 4 characters, so it is not masked/m);
   t.match(result.stdout, /^a │ pin 123$/m);
 });
+
+t.test('a secret printed encoded (base64 at any alignment, base64url, URL-encoded, JSON) is masked; 4 characters are enough', async (t) => {
+  const secret = 'p@ss/w+rd"é1';
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline({ secrets: ['DB_PASSWORD', 'PIN'] });
+p.task('leak', { run: async ({ env, log }) => {
+  const value = env.DB_PASSWORD;
+  for (const prefix of ['', 'u', 'us', 'usr']) log('b64', Buffer.from(prefix + ':' + value + '!').toString('base64'));
+  log('b64url', Buffer.from(value).toString('base64url'));
+  log('url', 'https://db/?password=' + encodeURIComponent(value));
+  log('json', JSON.stringify({ password: value }));
+  log('pin', 'pin is ' + env.PIN);
+} });
+export default p;
+`,
+  });
+  const result = await runMain(['leak'], { cwd: dir, env: { DB_PASSWORD: secret, PIN: '4321' } });
+  t.equal(result.code, 0, result.stderr);
+  const printed = result.stdout + result.stderr;
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+    Buffer.from(secret).toString('base64url').slice(0, 12),
+    ...['', 'u', 'us', 'usr'].map((prefix) => Buffer.from(`${prefix}:${secret}!`).toString('base64').slice(4, 14)),
+  ];
+  for (const form of forms) t.notOk(printed.includes(form), `not shown: ${form}`);
+  t.match(printed, /pin is \*\*\*/, 'a secret of exactly the minimum length (4) is masked');
+});
+
+t.test("keys.json holds no plain hash of a secret value a task's key covers", async (t) => {
+  const { createHash } = await import('node:crypto');
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+p.task('deploy', { run: 'true', inputs: ['deploy.sh'], inputsEnv: ['API_TOKEN', 'REGION'] });
+export default p;
+`,
+    'deploy.sh': 'echo deploy',
+  });
+  const env = { API_TOKEN: 'tok-0123456789', REGION: 'eu-west-1' };
+  t.equal((await runMain(['deploy'], { cwd: dir, env })).code, 0);
+  const keys = readFileSync(path.join(dir, '.stagerun/keys.json'), 'utf8');
+  t.notOk(keys.includes(createHash('sha256').update(env.API_TOKEN).digest('hex')), 'no SHA-256 of the token');
+  t.match(keys, /"API_TOKEN":"scrypt:[0-9a-f]{64}"/, 'a slow, salted hash instead');
+  t.ok(keys.includes(createHash('sha256').update(env.REGION).digest('hex')), 'a variable that is not secret keeps its plain hash');
+  await runMain(['deploy', '--report', 'r.json'], { cwd: dir, env });
+  t.match(readFileSync(path.join(dir, 'r.json'), 'utf8'), /"status": "up-to-date"/, 'the same secret gives the same key');
+});

@@ -49,7 +49,10 @@ t.test("another user's directory in the temp directory is not read; a manifest t
   const run = await runCli(['ok'], { cwd: project, env: { TMPDIR: temp } });
   t.notOk(existsSync(marker), 'the planted bundle did not run');
   t.equal(run.code, 0, `bundled into a directory of its own instead: ${run.stderr}`);
-  t.notOk(readdirSync(temp).some((name) => name.startsWith('stagerun-bundle-')), 'which is gone after the run');
+  t.notOk(
+    readdirSync(temp).some((name) => name.startsWith('stagerun-bundle-')),
+    'which is gone after the run',
+  );
 
   // Our own directory, with a loose mode: tightened, and the planted manifest (no inputs) ignored.
   chownSync(path.join(temp, 'stagerun-0'), 0, 0);
