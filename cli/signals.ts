@@ -3,9 +3,12 @@
  * reaches only stagerun: the first signal stops the run gracefully (SIGTERM to each
  * task's group, SIGKILL after the grace period), a second one kills at once.
  *
- * The handlers are installed before anything is loaded or started, so that a signal that
- * arrives while the deployfile loads, or while a function task blocks the event loop, is
- * never met by the default action (which would end stagerun and orphan its tasks).
+ * The handlers are installed (`arm()`) once the deployfile has loaded and before anything
+ * is started: while it loads, nothing of the run exists yet, and the default action ends
+ * stagerun even if the deployfile's code never lets go of the event loop (`while (true)`
+ * at import, which no handler could interrupt). From then on, a signal that arrives while a
+ * function task blocks the event loop is handled as soon as the loop turns, never met by
+ * the default action (which would orphan the tasks).
  */
 import type { InterruptSignal, SignalSource } from './io.js';
 
@@ -23,6 +26,8 @@ export interface Interrupts {
   /** Interrupts now go to `target` (one that already arrived is replayed). */
   attach(target: Stoppable): void;
   detach(): void;
+  /** Installs the handlers: from now on interrupts are this object's (idempotent). */
+  arm(): void;
   /** Removes the handlers. */
   release(): void;
 }
@@ -36,7 +41,7 @@ export function listenForInterrupts(source: SignalSource): Interrupts {
     controller.abort();
     target?.stop(count > 1);
   };
-  for (const signal of SIGNALS) source.on(signal, onSignal);
+  let armed = false;
   return {
     get count() {
       return count;
@@ -49,8 +54,14 @@ export function listenForInterrupts(source: SignalSource): Interrupts {
     detach() {
       target = undefined;
     },
+    arm() {
+      if (armed) return;
+      armed = true;
+      for (const signal of SIGNALS) source.on(signal, onSignal);
+    },
     release() {
-      for (const signal of SIGNALS) source.off(signal, onSignal);
+      if (armed) for (const signal of SIGNALS) source.off(signal, onSignal);
+      armed = false;
     },
   };
 }

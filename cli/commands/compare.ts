@@ -49,6 +49,7 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const defaultDuration = seconds('--default-duration', args.defaultDuration);
   const words = passThrough(args);
   const { resolved, history } = await loadProject(args, io);
+  interrupts.arm();
   const plan = createPlan(resolved, args.targets ?? [], selectionOf(args, words));
   // Notes for people go beside a table on stdout, and to stderr beside JSON or CSV (keeping those parseable).
   const notes = format === 'table' ? io.stdout : io.stderr;

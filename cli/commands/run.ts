@@ -46,7 +46,7 @@ function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[], opt
 }
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
-  // First of all, so that a Ctrl-C while loading or during a blocking function task is ours to handle.
+  // Armed once the deployfile has loaded (see signals.ts): a Ctrl-C during a blocking function task is then ours to handle.
   const interrupts = listenForInterrupts(io.signals);
   try {
     return await runWith(args, io, interrupts);
@@ -68,6 +68,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   checkOutputFile('--report', args.report, io.cwd);
   checkOutputFile('--profile', args.profile, io.cwd);
   const { file, resolved, history } = await loadProject(args, io);
+  interrupts.arm();
   const print = (lines: string | string[]) => io.stdout.write(`${Array.isArray(lines) ? lines.join('\n') : lines}\n`);
   if (args.list) {
     print(renderList(resolved));

@@ -14,10 +14,10 @@
 import { statSync } from 'node:fs';
 import { format } from 'node:util';
 import { type TaskContext, type TaskFunction, withArgs } from '../model/model.js';
+import { MAX_TIMER_MS } from '../schedule/clock.js';
 import type { Execa } from './execa.js';
 import { loadExeca, loadedExeca } from './execa.js';
 import type { Attempt, Executor, Outcome, RunningTask, TaskIO } from './executor.js';
-import { MAX_TIMER_MS } from '../schedule/clock.js';
 import { LineSplitter } from './lines.js';
 import { endGroup, groupAlive, signalGroup, trackGroup, untrackGroup } from './process-group.js';
 import { copyEnv, type Environment, taskEnv } from './task-env.js';

@@ -1,11 +1,11 @@
 // Ctrl-C leaves nothing behind: every process a task started is gone, checked by PID.
 
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import type { RunReport } from '../../lib/reports/run-report.js';
-import { isAlive, readJson, runCli, tempProject, waitFor } from '../helpers/cli.js';
+import { cliPath, isAlive, readJson, runCli, tempProject, waitFor } from '../helpers/cli.js';
 import type { Tap } from '../helpers/tap.js';
 
 // Each task starts two background sleeps and records their PIDs and its shell's.
@@ -148,4 +148,22 @@ export default p;
   await running;
   await waitFor(() => !isAlive(daemon), 5000, 'the daemon to end').catch(() => {});
   t.notOk(isAlive(daemon), 'the process in its own session is gone');
+});
+
+t.test('Ctrl-C while the deployfile hangs at import gets you out', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts':
+      "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('a', { run: 'true' });\nwhile (true) {}\nexport default p;\n",
+  });
+  // The test runner adds its own --import hooks to every child's NODE_OPTIONS, and they handle
+  // signals themselves: a shell drops them, as a user's terminal would not have them.
+  const child = spawn('/bin/sh', ['-c', 'unset NODE_OPTIONS; exec "$0" "$1" a', process.execPath, cliPath], { cwd: dir, stdio: 'ignore' });
+  const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+  // Long enough to be inside the endless loop (bundling takes ~0.1 s), short for a test.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const signal = await ended;
+  clearTimeout(timer);
+  t.equal(signal, 'SIGINT', 'ended by the interrupt (not by the SIGKILL five seconds later)');
 });
