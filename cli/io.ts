@@ -3,6 +3,7 @@
  * taken from `process`: the bin hands over the real ones, tests hand over fakes and read
  * back what was printed.
  */
+import type { OutputPressure } from '../lib/executors/local-executor.js';
 import type { Clock } from '../lib/schedule/clock.js';
 import { realClock } from '../lib/schedule/clock.js';
 
@@ -41,12 +42,71 @@ export interface CliIo {
   readonly ask: ((question: string) => Question) | undefined;
   readonly signals: SignalSource;
   readonly clock: Clock;
+  /** How full what was written and not yet taken by the reader is: tasks' output waits while it is (back-pressure). */
+  readonly pressure?: OutputPressure;
+  /** Writes out what is buffered (before exiting, before a prompt). */
+  flush?(): void;
 }
+
+/**
+ * Writes to stdout and stderr in batches: what is written within one turn of the event loop
+ * (up to 64 KB) goes out in one write, instead of a system call per line. Text stays in the
+ * order it was written across the two streams: a write to the other stream flushes first.
+ */
+class Batch {
+  #stream: NodeJS.WriteStream | undefined;
+  #chunks: string[] = [];
+  #size = 0;
+  #scheduled = false;
+  static readonly LIMIT = 64 * 1024;
+
+  write(stream: NodeJS.WriteStream, text: string): void {
+    if (this.#stream !== stream) this.flush();
+    this.#stream = stream;
+    this.#chunks.push(text);
+    this.#size += text.length;
+    if (this.#size >= Batch.LIMIT) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  flush(): void {
+    if (this.#chunks.length === 0 || !this.#stream) return;
+    this.#stream.write(this.#chunks.length === 1 ? this.#chunks[0]! : this.#chunks.join(''));
+    this.#chunks = [];
+    this.#size = 0;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+}
+
+/** Output the reader has not taken yet, beyond which tasks' pipes are no longer read. */
+const CONGESTED_BYTES = 4 * 1024 * 1024;
 
 /** The real world: this process's streams, environment, signals and clock. */
 export function processIo(): CliIo {
+  const batch = new Batch();
+  const streams = [process.stdout, process.stderr];
+  const pressure: OutputPressure = {
+    get congested() {
+      return batch.size + process.stdout.writableLength + process.stderr.writableLength > CONGESTED_BYTES;
+    },
+    whenClear(callback) {
+      // 'drain' comes once a stream's buffer has emptied after a write that filled it.
+      const full = streams.find((stream) => stream.writableLength > 0);
+      if (full) full.once('drain', () => (pressure.congested ? pressure.whenClear(callback) : callback()));
+      else setImmediate(callback);
+    },
+  };
   const wrap = (stream: NodeJS.WriteStream): OutputStream => ({
-    write: (text) => void stream.write(text),
+    write: (text) => batch.write(stream, text),
     get isTTY() {
       return stream.isTTY === true;
     },
@@ -59,7 +119,14 @@ export function processIo(): CliIo {
     env: process.env,
     stdout: wrap(process.stdout),
     stderr: wrap(process.stderr),
-    ask: process.stdin.isTTY ? askOnTerminal : undefined,
+    ask: process.stdin.isTTY
+      ? (question) => {
+          batch.flush();
+          return askOnTerminal(question);
+        }
+      : undefined,
+    pressure,
+    flush: () => batch.flush(),
     signals: {
       on: (signal, handler) => void process.on(signal, handler),
       off: (signal, handler) => void process.off(signal, handler),

@@ -36,8 +36,10 @@ if (beforeDashes.includes('--version')) {
     throw error;
   });
   const [{ main }, { processIo }] = await Promise.all([import('./app.js'), import('./io.js')]);
-  const code = await main(args, processIo());
+  const io = processIo();
+  const code = await main(args, io);
   process.exitCode = code;
+  io.flush?.();
   // The command is done: a timer or socket left by a function task must not keep stagerun
   // running. Exit once what was written has been flushed.
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { LineSplitter } from '../lib/executors/lines.js';
+import { LineSplitter, MAX_LINE } from '../lib/executors/lines.js';
 
 const split = (chunks: (string | Buffer)[]) => {
   const lines: string[] = [];
@@ -41,4 +41,22 @@ t.test('a progress bar that never ends its line keeps only its latest part pendi
   splitter.write(`x\r${'y'.repeat(10)}`);
   splitter.end();
   t.same(lines, ['done', 'yyyyyyyyyy']);
+});
+
+t.test('a 40 MB line without an ending: handed on in pieces of at most MAX_LINE, nothing lost', async (t) => {
+  const pieces: string[] = [];
+  const splitter = new LineSplitter((line) => pieces.push(line));
+  const chunk = Buffer.alloc(65536, 'x');
+  for (let i = 0; i < 640; i++) splitter.write(chunk);
+  splitter.write('\n');
+  splitter.end();
+  t.ok(
+    pieces.every((piece) => piece.length <= MAX_LINE),
+    'bounded',
+  );
+  t.equal(
+    pieces.reduce((sum, piece) => sum + piece.length, 0),
+    640 * 65536,
+    'every character is there',
+  );
 });

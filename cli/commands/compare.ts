@@ -125,6 +125,7 @@ async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: numb
     approve: list(args.approve),
     history: args.history ? context.history : false,
     historyLimit: context.historyLimit,
+    pressure: io.pressure,
   });
   context.interrupts.attach(handle);
   const report = await handle.report;

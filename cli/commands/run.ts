@@ -141,6 +141,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     history: args.history ? history : false,
     historyLimit,
     onWarning: (reason) => warn(io, reason),
+    pressure: io.pressure,
   });
   interrupts.attach(handle);
   const report = await handle.report;

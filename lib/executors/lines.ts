@@ -3,10 +3,16 @@
  * endings, and a last line without an ending flushed at the end. A line redrawn with
  * carriage returns (a progress bar: `10%\r50%\r100%`) is what a terminal finally shows of
  * it, its last part; prefixed with a task's name, the raw `\r` would overwrite the prefix.
+ *
+ * Linear in the output, whatever its shape: each chunk is scanned once, an unfinished line
+ * is kept as pieces (never re-scanned), and a line longer than `MAX_LINE` characters is
+ * handed on in pieces of that length, so memory stays bounded by it.
  */
 import { StringDecoder } from 'node:string_decoder';
 
 const CR = 13;
+/** The longest line handed on whole; a longer one comes in pieces of this many characters. */
+export const MAX_LINE = 1 << 20;
 
 /** The last part of a line redrawn with `\r` (trailing ones, as in `\r\n`, ignored). */
 function lastDrawn(line: string): string {
@@ -18,27 +24,50 @@ function lastDrawn(line: string): string {
 
 export class LineSplitter {
   readonly #decoder = new StringDecoder('utf8');
-  #rest = '';
+  /** The line not yet ended, in pieces. */
+  #pending: string[] = [];
+  #length = 0;
 
   constructor(private readonly emit: (line: string) => void) {}
 
   write(chunk: Buffer | string): void {
-    const text = this.#rest + (typeof chunk === 'string' ? chunk : this.#decoder.write(chunk));
+    const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      this.emit(lastDrawn(text.slice(start, end)));
+      const piece = text.slice(start, end);
+      this.emit(lastDrawn(this.#length > 0 ? this.#take() + piece : piece));
       start = end + 1;
     }
-    // A progress bar that redraws for minutes without a newline keeps only its latest part
-    // (a `\r` at the very end may be the first half of `\r\n`: kept).
-    const redrawn = text.lastIndexOf('\r', text.length - 2);
-    this.#rest = text.slice(redrawn >= start ? redrawn + 1 : start);
+    if (start < text.length) this.#hold(start === 0 ? text : text.slice(start));
   }
 
   /** Emits what is left, if anything. */
   end(): void {
-    const last = this.#rest + this.#decoder.end();
-    this.#rest = '';
-    if (last !== '') this.emit(lastDrawn(last));
+    const rest = this.#decoder.end();
+    if (rest) this.#hold(rest);
+    if (this.#length > 0) this.emit(lastDrawn(this.#take()));
+  }
+
+  #take(): string {
+    const line = this.#pending.length === 1 ? this.#pending[0]! : this.#pending.join('');
+    this.#pending = [];
+    this.#length = 0;
+    return line;
+  }
+
+  /** Keeps an unfinished line's text: a redraw (`\r` then more) drops what it draws over. */
+  #hold(text: string): void {
+    const last = this.#pending.at(-1);
+    // A `\r` at the end of what was held was not the first half of `\r\n` after all.
+    if (last !== undefined && last.charCodeAt(last.length - 1) === CR) this.#take();
+    const redrawn = text.lastIndexOf('\r', text.length - 2);
+    const kept = redrawn === -1 ? text : text.slice(redrawn + 1);
+    if (redrawn !== -1) this.#take();
+    this.#pending.push(kept);
+    this.#length += kept.length;
+    if (this.#length >= MAX_LINE) {
+      const line = this.#take();
+      for (let from = 0; from < line.length; from += MAX_LINE) this.emit(line.slice(from, from + MAX_LINE));
+    }
   }
 }

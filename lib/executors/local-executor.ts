@@ -40,6 +40,16 @@ export interface LocalExecutorOptions {
   colorLevel?: 0 | 1 | 2 | 3;
   /** End every task's group if stagerun dies without doing so itself. Default true. */
   watchdog?: boolean;
+  /** Where the output goes, and whether it is taking it: while congested, tasks' pipes are not read (they wait to write). */
+  pressure?: OutputPressure;
+}
+
+/** Back-pressure from whatever shows the output (a slow terminal, `| less`, ssh). */
+export interface OutputPressure {
+  /** The reader is behind: stop reading tasks' output for now. */
+  readonly congested: boolean;
+  /** Calls `callback` once it is no longer congested. */
+  whenClear(callback: () => void): void;
 }
 
 /** After its process exits, how long a task waits for the last of its output before it ends anyway (children may hold the pipe). */
@@ -58,6 +68,7 @@ export class LocalExecutor implements Executor {
   readonly #stopSignal: NodeJS.Signals;
   readonly #env: Readonly<Record<string, string>>;
   readonly #watched: boolean;
+  readonly #pressure: OutputPressure | undefined;
   /** Groups whose leader exited while other members may still run: ended by close(). */
   readonly #lingering = new Map<number, () => Promise<void>>();
 
@@ -69,6 +80,7 @@ export class LocalExecutor implements Executor {
     if ((options.colorLevel ?? 0) > 0 && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)
       env.FORCE_COLOR = String(options.colorLevel);
     this.#watched = options.watchdog !== false;
+    this.#pressure = options.pressure;
     // Inherited by everything the tasks start: if stagerun dies, the watchdog finds them by it.
     if (this.#watched) env.STAGERUN_WATCHDOG = watchdogMark();
     else delete env.STAGERUN_WATCHDOG;
@@ -144,8 +156,29 @@ export class LocalExecutor implements Executor {
     }
     const out = new LineSplitter((line) => io.output('stdout', line));
     const err = new LineSplitter((line) => io.output('stderr', line));
-    subprocess.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
-    subprocess.stderr?.on('data', (chunk: Buffer) => err.write(chunk));
+    // While the reader of stagerun's output is behind, the task's pipes are not read: the
+    // task waits to write, as it would writing to a slow terminal itself. Nothing is lost.
+    let paused = false;
+    const pressure = this.#pressure;
+    const holdBack = () => {
+      if (paused || !pressure?.congested) return;
+      paused = true;
+      subprocess.stdout?.pause();
+      subprocess.stderr?.pause();
+      pressure.whenClear(() => {
+        paused = false;
+        subprocess.stdout?.resume();
+        subprocess.stderr?.resume();
+      });
+    };
+    subprocess.stdout?.on('data', (chunk: Buffer) => {
+      out.write(chunk);
+      holdBack();
+    });
+    subprocess.stderr?.on('data', (chunk: Buffer) => {
+      err.write(chunk);
+      holdBack();
+    });
 
     let killTimer: NodeJS.Timeout | undefined;
     let stopped = false;
@@ -183,11 +216,17 @@ export class LocalExecutor implements Executor {
       exited = code !== null ? { kind: 'exited', exitCode: code } : { kind: 'signalled', signal: signal ?? 'an unknown signal' };
       // Output the process wrote just before it exited may still be in the pipe: give it a
       // moment, then end the task even if a background child still holds the pipe.
-      settleTimer = setTimeout(() => {
+      const settle = () => {
         if (ended) return;
+        // Output held back by a slow reader is still to come: the task ends when it has come.
+        if (paused) {
+          settleTimer = setTimeout(settle, OUTPUT_SETTLE_MS);
+          return;
+        }
         if (!stopped) leaveToClose();
         endTask();
-      }, OUTPUT_SETTLE_MS);
+      };
+      settleTimer = setTimeout(settle, OUTPUT_SETTLE_MS);
       settleTimer.unref();
     });
     if (pid === undefined) {

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidTaskError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
-import { LocalExecutor } from '../executors/local-executor.js';
+import { LocalExecutor, type OutputPressure } from '../executors/local-executor.js';
 import { keysFile, readKeys } from '../keys/key-store.js';
 import { computeKeys } from '../keys/keys.js';
 import { readFreshness, recordFreshness } from '../keys/up-to-date.js';
@@ -25,6 +25,8 @@ export interface RunOptions extends ExecuteOptions {
   graceMs?: number;
   /** Colour depth of the caller's own output (0–3): tasks then get FORCE_COLOR, see LocalExecutor. */
   colorLevel?: 0 | 1 | 2 | 3;
+  /** Back-pressure from whatever shows the output: while congested, tasks' output is not read. */
+  pressure?: OutputPressure;
   /** Replace the local executor and the real clock (tests do). */
   executor?: Executor;
   clock?: Clock;
@@ -78,7 +80,13 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
   const plan = toPlan(source, options.targets, undefined, options);
   checkDirectories(plan);
   const executor =
-    options.executor ?? (await LocalExecutor.create({ graceMs: options.graceMs, env: options.env, colorLevel: options.colorLevel }));
+    options.executor ??
+    (await LocalExecutor.create({
+      graceMs: options.graceMs,
+      env: options.env,
+      colorLevel: options.colorLevel,
+      pressure: options.pressure,
+    }));
   const sinks = [...(options.sinks ?? [])];
   let recorded: { durations?: ReadonlyMap<string, number>; attempts?: ReadonlyMap<string, number> } = {};
   // History and keys live in `.stagerun/` beside the deployfile (or the pipeline's root, for one built in code).

@@ -9,6 +9,7 @@ import type { RunEvent, RunStartEvent, Sink, TaskEndEvent } from '../events/even
 import { succeeded } from '../events/events.js';
 import { describeCommand, type OutputStream } from '../model/model.js';
 import type { PlanTask } from '../plan/plan.js';
+import { printable } from '../util/controls.js';
 import { formatDuration } from '../util/format.js';
 import { entry } from '../util/maps.js';
 import { unreachable } from '../util/never.js';
@@ -134,12 +135,15 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
         screen.print(`${prefix(event.task)} ${c.dim(`▶ ${describeCommand(event.task.run, event.task.args)}`)}${attempt}`);
         break;
       }
-      case 'task-output':
-        remember(event.task, event.line);
+      case 'task-output': {
+        // What a task prints never acts on the terminal: colours kept (when on), other controls made visible.
+        const text = printable(event.line, options.colorLevel > 0);
+        remember(event.task, text);
         if (quiet) break;
-        if (mode === 'grouped' && groups.has(event.task.id)) groups.get(event.task.id)!.push({ stream: event.stream, text: event.line });
-        else printLine(event.task, event.stream, event.line);
+        if (mode === 'grouped' && groups.has(event.task.id)) groups.get(event.task.id)!.push({ stream: event.stream, text });
+        else printLine(event.task, event.stream, text);
         break;
+      }
       case 'task-retry':
         if (!quiet)
           screen.print(

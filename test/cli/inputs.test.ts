@@ -157,13 +157,17 @@ t.test('a keys file that cannot be written: a warning naming the file and why; t
 });
 
 t.test('Ctrl-C before the inputs are hashed: hashing stops, nothing runs, exit 130', async (t) => {
-  // The deployfile itself sends the interrupt, so that it arrives before the hashing, every time.
+  // The deployfile itself sends the interrupt, just after it has loaded (while it loads, the
+  // interrupt is the default action's: see cli/signals.ts), so that it arrives before the hashing.
   const signals = new FakeSignals();
   (globalThis as { stagerunTestInterrupt?: () => void }).stagerunTestInterrupt = () => signals.send('SIGINT');
   t.teardown(() => delete (globalThis as { stagerunTestInterrupt?: () => void }).stagerunTestInterrupt);
   const dir = tempProject({
     ...files,
-    'deployfile.ts': deployfile.replace('export default p;', '(globalThis as any).stagerunTestInterrupt();\nexport default p;'),
+    'deployfile.ts': deployfile.replace(
+      'export default p;',
+      'setImmediate(() => (globalThis as any).stagerunTestInterrupt());\nexport default p;',
+    ),
   });
   const dryRun = await runMain(['--dry-run'], { cwd: dir, signals });
   t.equal(dryRun.code, 130);
