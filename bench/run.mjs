@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy,hashing,libraries' },
+    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy,hashing,libraries,output' },
     'scale-tasks': { type: 'string', default: '100000' },
   },
 });
@@ -337,11 +337,57 @@ if (only.has('libraries')) {
   results.libraries = { processes, planning };
 }
 
+if (only.has('output')) {
+  // Output through stagerun: many short lines against sed doing the prefixing alone, one
+  // 40 MB line, and 135 MB read by a reader that waits 3 s before it reads anything.
+  results.runs.output = runs(3);
+  const dir = mkdtempSync(path.join(root, 'output-'));
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(repo, path.join(dir, 'node_modules/stagerun'), 'dir');
+  writeFileSync(
+    path.join(dir, 'deployfile.ts'),
+    [
+      "import { pipeline } from 'stagerun';",
+      'const p = pipeline();',
+      "p.task('lines', { run: 'yes | head -c 20M' });",
+      "p.task('long', { run: 'head -c 40000000 /dev/zero | tr \"\\\\0\" x' });",
+      "p.task('flood', { run: 'seq 1 3000000 | sed \"s/$/ and forty more characters of output text/\"' });",
+      'export default p;',
+      '',
+    ].join('\n'),
+  );
+  const memory = { memory: true, timeBinary: tools.time };
+  const run = (task, extra = '') => ({
+    command: 'sh',
+    args: ['-c', `"${tools.node}" "${cli}" ${task} --no-history --no-summary --no-progress ${extra}`],
+    cwd: dir,
+    ...memory,
+  });
+  log(`output (${results.runs.output} runs)`);
+  results.output = [
+    {
+      workload: '10 million short lines (`yes | head -c 20M`)',
+      tools: compareCandidates(
+        [
+          { id: 'stagerun', ...run('lines') },
+          { id: "sed 's/^/task │ /'", command: 'sh', args: ['-c', "yes | head -c 20M | sed 's/^/lines │ /'"], cwd: dir, ...memory },
+        ],
+        results.runs.output,
+      ),
+    },
+    { workload: 'one 40 MB line without an ending', tools: compareCandidates([{ id: 'stagerun', ...run('long') }], results.runs.output) },
+    {
+      workload: '135 MB of output, read by a reader that waits 3 s',
+      tools: compareCandidates([{ id: 'stagerun', ...run('flood', '| (sleep 3; cat > /dev/null)') }], results.runs.output),
+    },
+  ];
+}
+
 const markdown = renderResults(results);
 process.stdout.write(`${markdown}\n`);
 const out = path.join(repo, 'bench/results');
 mkdirSync(out, { recursive: true });
-if (only.size === 7 && !values.quick) {
+if (only.size === 8 && !values.quick) {
   writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(out, 'latest.md'), `${markdown}\n`);
   log('wrote bench/results/latest.json and latest.md');

@@ -101,6 +101,29 @@ export function bars(results) {
     if (ours?.peakKb)
       checks.push({ bar: `${row.workload}: a run hashes it in under 500 MB`, figure: mb(ours.peakKb), met: ours.peakKb < 500 * 1024 });
   }
+  const [lines, long, slow] = results.output ?? [];
+  if (lines) {
+    const [ours, sed] = Object.values(lines.tools);
+    if (ours && sed)
+      checks.push({
+        bar: `${lines.workload}: within 3× sed`,
+        figure: `${s(ours.wallMs)} vs ${s(sed.wallMs * 3)} allowed (${ratio(ours.wallMs, sed.wallMs)})`,
+        met: ours.wallMs <= sed.wallMs * 3,
+      });
+  }
+  if (long) {
+    const ours = Object.values(long.tools)[0];
+    if (ours)
+      checks.push({
+        bar: `${long.workload}: a few seconds, bounded memory`,
+        figure: `${s(ours.wallMs)}, ${mb(ours.peakKb)}`,
+        met: ours.wallMs < 5000,
+      });
+  }
+  if (slow) {
+    const ours = Object.values(slow.tools)[0];
+    if (ours?.peakKb) checks.push({ bar: `${slow.workload}: ≤ 300 MB`, figure: mb(ours.peakKb), met: ours.peakKb <= 300 * 1024 });
+  }
   const unchangedHashing = results.hashing?.find((row) => row.workload.includes('nothing changed'));
   if (unchangedHashing) {
     checks.push({
@@ -329,6 +352,18 @@ export function renderResults(results) {
             `${s(planning.graphMs)} (${((planning.graphMs / planning.planMs) * 100).toFixed(0)} %): the DirectedGraph and graphology-dag's order`,
           ],
         ],
+      ),
+    );
+  }
+  if (results.output) {
+    out.push('', `### Output (${results.runs.output} runs)`, '');
+    out.push(
+      table(
+        ['workload', 'stagerun', 'peak memory', 'sed alone', 'peak memory', 'stagerun / sed'],
+        results.output.map((row) => {
+          const [ours, sed] = Object.values(row.tools);
+          return [row.workload, s(ours?.wallMs), mb(ours?.peakKb), s(sed?.wallMs), mb(sed?.peakKb), ratio(ours?.wallMs, sed?.wallMs)];
+        }),
       ),
     );
   }
