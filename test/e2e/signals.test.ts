@@ -167,3 +167,41 @@ t.test('Ctrl-C while the deployfile hangs at import gets you out', async (t) => 
   clearTimeout(timer);
   t.equal(signal, 'SIGINT', 'ended by the interrupt (not by the SIGKILL five seconds later)');
 });
+
+t.test('Ctrl-C gives every process of a task the polite signal first, not only its shell', async (t) => {
+  // The child traps TERM and says so in a file: it hears TERM only if the whole group is signalled.
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+p.task('svc', { run: 'sh -c "trap \\\\"echo polite > heard-term; exit 0\\\\" TERM; echo \\\\$\\\\$ > child.pid; while :; do sleep 0.1; done" & wait' });
+export default p;
+`,
+  });
+  let child: ChildProcess | undefined;
+  const running = runCli(['svc', '--grace', '5'], { cwd: dir, onSpawn: (c) => (child = c) });
+  const pid = await pidWritten(t, dir, 'child.pid');
+  child!.kill('SIGINT');
+  const result = await running;
+  t.equal(result.code, 130);
+  t.ok(existsSync(path.join(dir, 'heard-term')), 'the child that traps TERM heard it, and cleaned up');
+  t.notOk(isAlive(pid));
+});
+
+t.test('stagerun killed with SIGKILL: the watchdog escalates to SIGKILL for a task that ignores SIGTERM', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+p.task('stubborn', { run: "trap '' TERM; echo $$ > stubborn.pid; while :; do sleep 0.1; done" });
+export default p;
+`,
+  });
+  let child: ChildProcess | undefined;
+  const running = runCli(['stubborn', '--grace', '1'], { cwd: dir, onSpawn: (c) => (child = c) });
+  const pid = await pidWritten(t, dir, 'stubborn.pid');
+  child!.kill('SIGKILL');
+  await running;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.ok(isAlive(pid), 'SIGTERM alone does not end it');
+  await waitFor(() => !isAlive(pid), 6000, 'the stubborn task to be killed').catch(() => {});
+  t.notOk(isAlive(pid), 'after the grace period, SIGKILL does');
+});
