@@ -15,7 +15,7 @@ import { type ReportArgs, reportSpec } from './commands/report-spec.js';
 import { type RunArgs, runSpec } from './commands/run-spec.js';
 import { deployfileSpec, type HashArgs } from './commands/spec.js';
 import { printFailure } from './fail.js';
-import type { CliIo } from './io.js';
+import { type CliIo, withMasking } from './io.js';
 
 /** Each command and its options (for suggestions when one is mistyped or given to the wrong command). */
 const OPTIONS_OF: Record<string, Record<string, Options>> = {
@@ -144,7 +144,8 @@ function optionNames(...specs: Record<string, Options>[]): string[] {
 }
 
 /** Parses `args` and runs the command they name; resolves to its exit code. */
-export async function main(args: readonly string[], io: CliIo): Promise<number> {
+export async function main(args: readonly string[], given: CliIo): Promise<number> {
+  const io = withMasking(given);
   let exitCode = 0;
   const parser = yargs()
     .scriptName('stagerun')

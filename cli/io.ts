@@ -3,6 +3,7 @@
  * taken from `process`: the bin hands over the real ones, tests hand over fakes and read
  * back what was printed.
  */
+import { environmentSecretValues, masker } from '../lib/events/secrets.js';
 import type { OutputPressure } from '../lib/executors/local-executor.js';
 import type { Clock } from '../lib/schedule/clock.js';
 import { realClock } from '../lib/schedule/clock.js';
@@ -46,6 +47,35 @@ export interface CliIo {
   readonly pressure?: OutputPressure;
   /** Writes out what is buffered (before exiting, before a prompt). */
   flush?(): void;
+  /** Secret values learnt along the way (the deployfile's), masked from then on in everything written. */
+  readonly secrets?: { add(values: readonly string[]): void };
+}
+
+/**
+ * The last line of defence: everything the CLI writes, through any path, is masked. The
+ * run's events are masked before any sink sees them; this also covers what is not an event
+ * (a deployfile error quoting a value, `--list`, an export's header). It starts with the
+ * values of variables whose names look secret, and learns the deployfile's once it loads.
+ */
+export function withMasking(io: CliIo): CliIo {
+  const known = new Set<string>();
+  let mask = (text: string) => text;
+  const add = (values: readonly string[]) => {
+    const before = known.size;
+    for (const value of values) known.add(value);
+    if (known.size !== before) mask = masker([...known]);
+  };
+  add(environmentSecretValues(io.env).values);
+  const wrap = (stream: OutputStream): OutputStream => ({
+    write: (text) => stream.write(mask(text)),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  });
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr), secrets: { add } };
 }
 
 /**

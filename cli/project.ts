@@ -1,5 +1,6 @@
 /** What most commands start from: the deployfile, its pipeline, and its history. */
 import path from 'node:path';
+import { declaredSecretValues } from '../lib/events/secrets.js';
 import { findDeployfile, loadDeployfile } from '../lib/load/load.js';
 import { validatePipeline } from '../lib/plan/plan.js';
 import type { ResolvedPipeline } from '../lib/plan/resolve.js';
@@ -37,5 +38,7 @@ export async function loadProject(
 ): Promise<{ file: string; resolved: ResolvedPipeline; history: History }> {
   const file = locateDeployfile(args, io);
   const pipeline = await loadDeployfile(file, { cwd: io.cwd });
+  // Before anything is checked: a mistake in the deployfile may quote a secret value.
+  io.secrets?.add(declaredSecretValues(pipeline, io.env).values);
   return { file, resolved: validatePipeline(pipeline), history: historyFor(file, io) };
 }

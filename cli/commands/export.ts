@@ -1,5 +1,6 @@
 /** `stagerun export <engine> [targets..] [-o FILE]`: the pipeline as a GitHub Actions, GitLab CI or Bitbucket file. */
 import path from 'node:path';
+import { shownPlan } from '../../lib/events/secrets.js';
 import { checkEngine, exportPipeline } from '../../lib/export/index.js';
 import { InputLister } from '../../lib/keys/inputs.js';
 import { createPlan } from '../../lib/plan/plan.js';
@@ -30,7 +31,8 @@ export async function exportCommand(args: ExportArgs, io: CliIo): Promise<number
           recordedRuns: recent.runs,
         }
       : undefined;
-  const text = exportPipeline(plan, engine, {
+  // The file is read by everyone with the repository: what it says of a task (an approval question) is masked.
+  const text = exportPipeline(shownPlan(plan, io.env), engine, {
     deployfile: path.relative(root, file).split(path.sep).join('/'),
     root,
     targets: args.targets ?? [],

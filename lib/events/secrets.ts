@@ -6,6 +6,8 @@
  * one by accident.
  */
 import picomatch from 'picomatch';
+import type { Pipeline } from '../model/model.js';
+import { DEFAULT_SECRET_NAMES } from '../model/secret-names.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import { entry } from '../util/maps.js';
 import type { RunEvent } from './events.js';
@@ -28,7 +30,38 @@ export interface SecretValues {
  * 100,000 tasks must not test every inherited name 100,000 times.
  */
 export function secretValues(plan: Plan, baseEnv: Readonly<Record<string, string | undefined>>): SecretValues {
-  const pipeline = plan.pipeline;
+  return collectSecrets(plan.pipeline, plan.tasks, baseEnv);
+}
+
+/** What a task contributes: its environment and the variables it names as secret. */
+interface SecretHolder {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly settings: { readonly secrets: readonly string[] };
+}
+
+/**
+ * The secret values a pipeline declares, from its declarations (before they are resolved, so
+ * that a deployfile mistake that quotes one is masked too): what `secretValues()` finds in a
+ * plan of all of it.
+ */
+export function declaredSecretValues(pipeline: Pipeline, baseEnv: Readonly<Record<string, string | undefined>>): SecretValues {
+  const tasks = pipeline.definitions().map((definition) => ({
+    env: { ...pipeline.env, ...definition.service?.env, ...definition.settings.env },
+    settings: definition.settings,
+  }));
+  return collectSecrets(pipeline, tasks, baseEnv);
+}
+
+/** Values of the variables whose names look secret by default: all that is known before a deployfile loads. */
+export function environmentSecretValues(baseEnv: Readonly<Record<string, string | undefined>>): SecretValues {
+  return collectSecrets({ secretNames: DEFAULT_SECRET_NAMES, secrets: [] }, [], baseEnv);
+}
+
+function collectSecrets(
+  pipeline: { readonly secretNames: readonly string[]; readonly secrets: readonly string[] },
+  tasks: readonly SecretHolder[],
+  baseEnv: Readonly<Record<string, string | undefined>>,
+): SecretValues {
   const matcher = picomatch([...pipeline.secretNames], { nocase: true });
   const verdicts = new Map<string, boolean>();
   const looksSecret = (name: string) => entry(verdicts, name, () => matcher(name));
@@ -49,7 +82,7 @@ export function secretValues(plan: Plan, baseEnv: Readonly<Record<string, string
     consider(name, value);
     inherited.add(name);
   }
-  for (const task of plan.tasks) {
+  for (const task of tasks) {
     for (const name of task.settings.secrets) if (!(name in task.env) && !inherited.has(name)) consider(name, baseEnv[name]);
     for (const [name, value] of Object.entries(task.env)) {
       if (pipelineSecrets.has(name) || task.settings.secrets.includes(name) || looksSecret(name)) consider(name, value);
@@ -91,12 +124,35 @@ export function masker(values: readonly string[]): (text: string) => string {
   };
 }
 
+/** A pattern as it may be shown: a secret in its source becomes a literal `***`. */
+function maskPattern(pattern: RegExp, mask: (text: string) => string): RegExp {
+  const masked = mask(pattern.source);
+  return masked === pattern.source ? pattern : new RegExp(masked.split(MASK).join('\\*\\*\\*'), pattern.flags);
+}
+
 /** A task as sinks may see it: its command, arguments, environment and description masked. */
 export function maskTask(task: PlanTask, mask: (text: string) => string): PlanTask {
   const run =
     typeof task.run === 'string' ? mask(task.run) : Array.isArray(task.run) ? (task.run.map(mask) as unknown as PlanTask['run']) : task.run;
   const env = Object.fromEntries(Object.entries(task.env).map(([name, value]) => [name, value === undefined ? undefined : mask(value)]));
-  return { ...task, run, env, args: task.args.map(mask), description: task.description === undefined ? undefined : mask(task.description) };
+  // What --dry-run and the exports show of its settings: the approval question, the noChange pattern.
+  const { approval, noChange } = task.settings;
+  const settings =
+    approval === undefined && noChange === undefined
+      ? task.settings
+      : {
+          ...task.settings,
+          approval: approval === undefined ? undefined : mask(approval),
+          noChange: noChange === undefined ? undefined : maskPattern(noChange, mask),
+        };
+  return {
+    ...task,
+    run,
+    env,
+    settings,
+    args: task.args.map(mask),
+    description: task.description === undefined ? undefined : mask(task.description),
+  };
 }
 
 /** The plan as sinks may see it (the same plan when there is nothing to mask). */

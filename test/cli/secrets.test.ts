@@ -137,3 +137,55 @@ export default p;
   await runMain(['deploy', '--report', 'r.json'], { cwd: dir, env });
   t.match(readFileSync(path.join(dir, 'r.json'), 'utf8'), /"status": "up-to-date"/, 'the same secret gives the same key');
 });
+
+t.test('every text stagerun prints or writes is masked: --dry-run settings, --list, exports, deployfile errors', async (t) => {
+  const secret = 'hunter2-prod-pw';
+  const env = { DB_PASSWORD: secret };
+  // The deployfile runs in this process (in-process CLI) and reads process.env.
+  process.env.DB_PASSWORD = secret;
+  t.teardown(() => {
+    delete process.env.DB_PASSWORD;
+  });
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const pw = process.env.DB_PASSWORD;
+const p = pipeline();
+p.task('migrate', {
+  run: 'true',
+  description: 'migrates with ' + pw,
+  approval: 'Really migrate with ' + pw + '?',
+  noChange: 'nothing to do for ' + pw,
+});
+p.default('migrate');
+export default p;
+`,
+  });
+  const outputs: string[] = [];
+  for (const args of [
+    ['migrate', '--dry-run'],
+    ['--list'],
+    ['export', 'github-actions'],
+    ['export', 'gitlab-ci'],
+    ['migrate', '--explain', 'migrate'],
+  ]) {
+    const result = await runMain(args, { cwd: dir, env });
+    outputs.push(result.stdout + result.stderr);
+  }
+  await runMain(['export', 'github-actions', '-o', 'workflow.yml'], { cwd: dir, env });
+  outputs.push(readFileSync(path.join(dir, 'workflow.yml'), 'utf8'));
+  for (const [i, text] of outputs.entries()) t.notOk(text.includes(secret), `output ${i + 1} does not show the secret`);
+  t.match(outputs[0], /Really migrate with \*\*\*\?/, 'the approval question, masked');
+  t.match(outputs[2], /asks "Really migrate with \*\*\*\?"/, "the export's header, masked");
+  t.match(outputs.at(-1)!, /asks "Really migrate with \*\*\*\?"/, 'in the file it writes too');
+  const broken = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+p.task('deploy', { run: 'true', timeout: process.env.DB_PASSWORD, deps: [process.env.DB_PASSWORD] });
+export default p;
+`,
+  });
+  const error = await runMain(['deploy'], { cwd: broken, env });
+  t.equal(error.code, 2);
+  t.notOk(error.stderr.includes(secret), `a deployfile error quoting the value masks it: ${error.stderr}`);
+  t.match(error.stderr, /\*\*\*/);
+});
