@@ -58,7 +58,7 @@ t.test('one job per service is valid too; jobs that need each other through thei
   }
 });
 
-t.test('job ids: safe, unique ignoring case, never a GitLab keyword or the summary job; goals linked through', async (t) => {
+t.test('job ids: safe, from each name alone (injective), never a GitLab keyword or the summary job; goals linked through', async (t) => {
   const p = pipeline();
   const names = ['a:b', 'a-b', 'A-B', 'image', 'stagerun-summary', '1st', 'x.y/z'];
   for (const name of names) p.task(name, { run: 'true' });
@@ -67,29 +67,33 @@ t.test('job ids: safe, unique ignoring case, never a GitLab keyword or the summa
   const plan = toPlan(p, ['after'], '/repo');
   t.same(ENGINE_NAMES, ENGINES, 'the engines the library exports are those tested here');
   const workflow = parse(exportPipeline(plan, 'github-actions', { deployfile: 'deployfile.ts', root: '/repo', targets: ['after'] }));
-  t.same(
-    Object.entries(workflow.jobs).map(([id, job]) => [id, (job as { name: string }).name]),
-    [
-      ['a-b', 'a:b'],
-      ['a-b-2', 'a-b'],
-      ['A-B-3', 'A-B'],
-      ['image-2', 'image'],
-      ['stagerun-summary-2', 'stagerun-summary'],
-      ['_1st', '1st'],
-      ['x-y-z', 'x.y/z'],
-      ['after', 'after'],
-      ['stagerun-summary', 'stagerun summary'],
-    ],
-  );
-  t.same(
-    workflow.jobs.after.needs,
-    ['a-b', 'a-b-2', 'A-B-3', 'image-2', 'stagerun-summary-2', '_1st', 'x-y-z'],
-    'the goal `all` is gone; `after` needs what it grouped',
-  );
+  const ids = Object.keys(workflow.jobs);
+  t.same(ids.slice(0, 2), ['a--b', 'a-b'], 'plain names are their own ids; a service task joins its parts with --');
+  t.match(ids[2], /^a-b-H[0-9A-F]{10}$/, 'anything else: a readable form and a hash of the exact name, in capitals');
+  t.match(ids[3], /^image-H[0-9A-F]{10}$/, 'a GitLab keyword is never an id');
+  t.match(ids[4], /^stagerun-summary-H[0-9A-F]{10}$/, "nor is the summary job's");
+  t.match(ids[5], /^_1st-H[0-9A-F]{10}$/);
+  t.match(ids[6], /^x-y-z-H[0-9A-F]{10}$/);
+  t.same(ids.slice(7), ['after', 'stagerun-summary']);
+  t.equal(new Set(ids.map((id) => id.toLowerCase())).size, ids.length, 'unique, ignoring case');
+  t.same(workflow.jobs.after.needs, ids.slice(0, 7), 'the goal `all` is gone; `after` needs what it grouped');
   t.same(await githubErrors(exportPipeline(plan, 'github-actions', { deployfile: 'deployfile.ts', root: '/repo', targets: [] })), []);
   const gitlab = exportPipeline(plan, 'gitlab-ci', { deployfile: 'deployfile.ts', root: '/repo', targets: [] });
   t.same(schemaErrors(GITLAB_SCHEMA, gitlab), [], 'a task named image is a job, not the pipeline image');
   t.match(parse(gitlab).image, undefined);
+});
+
+t.test("a job's id depends on its own task's name only: declaring another task never renames it", async (t) => {
+  const exportOf = (names: string[]) => {
+    const p = pipeline();
+    for (const name of names) p.task(name, { run: 'true', approval: name === 'prod-deploy' ? 'Ship?' : undefined });
+    return parse(exportPipeline(toPlan(p, names, '/repo'), 'github-actions', { deployfile: 'deployfile.ts', root: '/repo', targets: names }));
+  };
+  const before = exportOf(['prod-deploy']);
+  const after = exportOf(['prod.deploy', 'prod-deploy']);
+  t.equal(before.jobs['prod-deploy'].environment, 'prod-deploy');
+  t.equal(after.jobs['prod-deploy'].environment, 'prod-deploy', 'the gated job keeps its id, and its protected environment');
+  t.equal(after.jobs['prod-deploy'].name, 'prod-deploy');
 });
 
 t.test('what each engine gets: needs without goals, time limits, approvals, resources, secrets, outputs', async (t) => {
@@ -97,40 +101,43 @@ t.test('what each engine gets: needs without goals, time limits, approvals, reso
   t.same(github.jobs['deploy-production'].needs, ['smoke'], 'the goal release is dropped; smoke is needed directly');
   t.equal(github.jobs['deploy-production'].environment, 'deploy-production', 'the approval gate is an environment');
   t.equal(github.jobs['deploy-production']['timeout-minutes'], 25, "15 minutes' limit plus the job's setup");
-  t.match(github.jobs['db-migrate'].concurrency, { group: 'stagerun-prod-db', 'cancel-in-progress': false });
-  t.ok(github.jobs['db-verify'].needs.includes('db-migrate'));
-  t.equal(
-    github.jobs['api-build'].env.REGISTRY_PASSWORD,
-    `${'$'}{{ secrets.REGISTRY_PASSWORD }}`,
-    'a GitHub expression, not a shell variable',
+  t.match(github.jobs['db--migrate'].concurrency, { group: 'stagerun-prod-db', 'cancel-in-progress': false });
+  t.ok(github.jobs['db--verify'].needs.includes('db--migrate'));
+  const secretStep = github.jobs['api--build'].steps.find((step: { run?: string }) => step.run?.startsWith('npx stagerun'));
+  t.equal(secretStep.env.REGISTRY_PASSWORD, `${'$'}{{ secrets.REGISTRY_PASSWORD }}`, 'a GitHub expression, not a shell variable');
+  t.equal(github.jobs['api--build'].env, undefined, 'not set for the whole job');
+  t.same(
+    github.jobs['api--build'].steps.filter((step: { env?: unknown }) => step.env !== undefined).length,
+    1,
+    'only the step that runs stagerun gets the secrets (not checkout, cache or upload)',
   );
-  const upload = github.jobs['api-build'].steps.find(
-    (step: { uses?: string; with?: { name?: string } }) => step.with?.name === 'outputs-api-build',
+  const upload = github.jobs['api--build'].steps.find(
+    (step: { uses?: string; with?: { name?: string } }) => step.with?.name === 'outputs-api--build',
   );
   t.match(upload, { uses: 'actions/upload-artifact@v4', with: { path: 'api/dist/**' } });
-  const download = github.jobs['api-push'].steps.find((step: { uses?: string }) => step.uses === 'actions/download-artifact@v4');
-  t.match(download, { with: { name: 'outputs-api-build', path: 'api/dist' } }, 'push gets what build made, where it was');
+  const download = github.jobs['api--push'].steps.find((step: { uses?: string }) => step.uses === 'actions/download-artifact@v4');
+  t.match(download, { with: { name: 'outputs-api--build', path: 'api/dist' } }, 'push gets what build made, where it was');
   const run = github.jobs['deploy-production'].steps.find((step: { run?: string }) => step.run?.startsWith('npx stagerun'));
   t.equal(
     run.run,
     'npx stagerun -f deployfile.ts deploy-production --no-deps --approve deploy-production --report stagerun-report-deploy-production.json',
   );
-  t.same(github.jobs['stagerun-summary'].needs.length, 13);
+  t.same(github.jobs['stagerun-summary'].needs.length, 12, 'every job but the approval gate (deploy-production), which the summary does not wait for');
 
   const gitlab = parse(await exported('release-pipeline', 'gitlab-ci'));
   t.match(gitlab['deploy-production'], { when: 'manual', allow_failure: false, timeout: '25 minutes' });
-  t.equal(gitlab['db-migrate'].resource_group, 'prod-db');
+  t.equal(gitlab['db--migrate'].resource_group, 'prod-db');
   t.match(gitlab.smoke.retry, { max: 2, when: ['runner_system_failure', 'stuck_or_timeout_failure'] });
   t.same(
-    gitlab['api-push'].needs,
+    gitlab['api--push'].needs,
     [
-      { job: 'api-test', artifacts: false },
-      { job: 'api-build', artifacts: true },
+      { job: 'api--test', artifacts: false },
+      { job: 'api--build', artifacts: true },
     ],
     'GitLab passes artifacts along needs: push needs build for its outputs',
   );
-  t.same(gitlab['api-deploy-staging'].resource_group, 'staging-1');
-  t.same(gitlab['web-deploy-staging'].resource_group, 'staging-2', 'capacity 2: two groups');
+  t.same(gitlab['api--deploy-staging'].resource_group, 'staging-1');
+  t.same(gitlab['web--deploy-staging'].resource_group, 'staging-2', 'capacity 2: two groups');
 
   const bitbucket = await exported('release-pipeline', 'bitbucket');
   t.match(
@@ -275,4 +282,61 @@ t.test('the exported GitHub jobs, run here in needs order, run the same tasks as
     (await runMain(['history'], { cwd: dir })).stdout,
     /^\S+ \S+ +\S+ +service_a:deploy service_b:deploy and 4 more +6 +CI jobs +[\d.]+m?s +ok$/m,
   );
+});
+
+t.test('a task that uses two capacity-1 resources: one group for both, said in the header', async (t) => {
+  const p = pipeline({ resources: { db: 1, staging: 1, pool: 2 } });
+  p.task('migrate', { run: 'true', uses: ['db'] });
+  p.task('seed', { run: 'true', uses: ['db', 'staging'] });
+  p.task('smoke', { run: 'true', uses: ['staging'] });
+  p.task('load', { run: 'true', uses: ['pool', 'staging'] });
+  p.task('other', { run: 'true', uses: ['pool'] });
+  const names = ['migrate', 'seed', 'smoke', 'load', 'other'];
+  const plan = toPlan(p, names, '/repo');
+  const options = { deployfile: 'deployfile.ts', root: '/repo', targets: names };
+  const github = exportPipeline(plan, 'github-actions', options);
+  const jobs = parse(github).jobs;
+  for (const name of ['migrate', 'seed', 'smoke', 'load'])
+    t.equal(jobs[name].concurrency.group, 'stagerun-db/staging', `${name}: the merged group, so none of them overlap`);
+  t.equal(jobs.other.concurrency.group, 'stagerun-pool-2');
+  t.match(github, /resources db, staging \(capacity 1\) are used together by some task.*share the group db\/staging/);
+  t.match(github, /job load also uses pool, which its one concurrency group cannot hold/);
+  const gitlab = parse(exportPipeline(plan, 'gitlab-ci', options));
+  t.equal(gitlab.seed.resource_group, 'db/staging');
+  t.same(schemaErrors(GITLAB_SCHEMA, exportPipeline(plan, 'gitlab-ci', options)), []);
+  t.same(await githubErrors(github), []);
+});
+
+t.test('GitLab: no job needs more than 50 others; a 60-task fan-in keeps every edge through fan-in jobs', async (t) => {
+  const p = pipeline();
+  const leaves = Array.from({ length: 60 }, (_, i) => `build${i}`);
+  for (const name of leaves) p.task(name, { run: 'true', outputs: [`out/${name}.txt`] });
+  p.task('release', { run: 'true', deps: leaves });
+  const plan = toPlan(p, ['release'], '/repo');
+  const text = exportPipeline(plan, 'gitlab-ci', { deployfile: 'deployfile.ts', root: '/repo', targets: ['release'] });
+  t.same(schemaErrors(GITLAB_SCHEMA, text), []);
+  const gitlab = parse(text) as Record<string, { needs?: { job: string; artifacts: boolean }[]; artifacts?: { paths: string[] } }>;
+  for (const [id, job] of Object.entries(gitlab)) t.ok((job.needs?.length ?? 0) <= 50, `${id}: ${job.needs?.length ?? 0} needs`);
+  // Every leaf is reached from release, through its fan-in jobs, with its outputs passed on.
+  const reached = new Set<string>();
+  const walk = (id: string) => {
+    for (const need of gitlab[id]?.needs ?? []) {
+      reached.add(need.job);
+      walk(need.job);
+    }
+  };
+  walk('release');
+  t.ok(leaves.every((leaf) => reached.has(leaf)), 'release still needs every build, one step further back');
+  const fanIns = Object.keys(gitlab).filter((id) => id.startsWith('release--needs-'));
+  t.equal(fanIns.length, 2);
+  t.ok(gitlab[fanIns[0]!]!.artifacts!.paths.includes('out/build0.txt'), 'a fan-in job passes the outputs on');
+  t.ok(Object.keys(gitlab).some((id) => id.startsWith('stagerun-summary--needs-')), 'the summary gathers 61 reports the same way');
+});
+
+t.test('GitLab: the summary does not wait for an approval gate, nor for what comes after it', async (t) => {
+  const gitlab = parse(await exported('release-pipeline', 'gitlab-ci'));
+  const needed = gitlab['stagerun-summary'].needs.map((need: { job: string }) => need.job);
+  t.notOk(needed.includes('deploy-production'), 'not the manual job');
+  t.ok(needed.includes('smoke'), 'what ran before it, yes');
+  t.match(await exported('release-pipeline', 'gitlab-ci'), /the summary does not wait for the approval gates/);
 });

@@ -1,12 +1,7 @@
 /** The export model as a GitHub Actions workflow. */
 import { Document } from 'yaml';
 import type { ExportJob, ExportModel } from './model.js';
-import { header, MERGED_REPORT, SUMMARY_JOB, setupSteps, summaryCommands } from './shared.js';
-
-/** GitHub's concurrency group for a counted resource's slot (shared by every run of every workflow in the repository). */
-function concurrencyGroup(resource: { name: string; capacity: number; slot: number }): string {
-  return resource.capacity === 1 ? `stagerun-${resource.name}` : `stagerun-${resource.name}-${resource.slot}`;
-}
+import { afterGates, groupNotes, header, MERGED_REPORT, SUMMARY_JOB, setupSteps, summaryCommands } from './shared.js';
 
 function environmentName(job: ExportJob): string {
   return job.id;
@@ -30,7 +25,10 @@ function job(model: ExportModel, job: ExportJob): Record<string, unknown> {
       with: { path: job.keys, key: `stagerun-keys-${job.id}-\${{ github.sha }}`, 'restore-keys': `stagerun-keys-${job.id}-` },
     });
   }
-  steps.push({ name: job.name, run: job.command });
+  // Secrets go to the one step that runs stagerun: checkout, cache and artifact steps never see them.
+  const run: Record<string, unknown> = { name: job.name, run: job.command };
+  if (job.secrets.length > 0) run.env = Object.fromEntries(job.secrets.map((name) => [name, `\${{ secrets.${name} }}`]));
+  steps.push(run);
   if (job.keys) {
     steps.push({
       name: "Save the tasks' keys",
@@ -55,11 +53,8 @@ function job(model: ExportModel, job: ExportJob): Record<string, unknown> {
   if (job.needs.length > 0) result.needs = [...job.needs];
   if (job.timeoutMinutes !== undefined) result['timeout-minutes'] = job.timeoutMinutes;
   if (job.approvals.length > 0) result.environment = environmentName(job);
-  if (job.resources.length > 0) {
-    // A job can be in one concurrency group: the first resource's; the others are kept by the chain of needs.
-    result.concurrency = { group: concurrencyGroup(job.resources[0]!), 'cancel-in-progress': false };
-  }
-  if (job.secrets.length > 0) result.env = Object.fromEntries(job.secrets.map((name) => [name, `\${{ secrets.${name} }}`]));
+  // A job can be in one concurrency group (see ExportJob.group).
+  if (job.group !== undefined) result.concurrency = { group: `stagerun-${job.group}`, 'cancel-in-progress': false };
   result.steps = steps;
   return result;
 }
@@ -67,9 +62,11 @@ function job(model: ExportModel, job: ExportJob): Record<string, unknown> {
 export function toGithubActions(model: ExportModel): string {
   const jobs: Record<string, unknown> = {};
   for (const one of model.jobs) jobs[one.id] = job(model, one);
+  // The summary merges what ran: it does not wait for an approval gate, nor for what comes after one.
+  const gated = afterGates(model);
   jobs[SUMMARY_JOB] = {
     name: 'stagerun summary',
-    needs: model.jobs.map((one) => one.id),
+    needs: model.jobs.filter((one) => !gated.has(one.id)).map((one) => one.id),
     if: 'always()',
     'runs-on': 'ubuntu-latest',
     steps: [
@@ -96,6 +93,11 @@ export function toGithubActions(model: ExportModel): string {
   if (resources.length > 0)
     notes.push(
       `resources ${resources.join(', ')}: the jobs that use one are chained (each needs the one before) and in a concurrency group, so that they never overlap, within a run or across runs.`,
+    );
+  notes.push(...groupNotes(model, 'concurrency group'));
+  if (gated.size > 0)
+    notes.push(
+      `the summary does not wait for the approval gates: it merges the reports of the jobs before them (${gated.size} job${gated.size === 1 ? '' : 's'} from a gate on ${gated.size === 1 ? 'is' : 'are'} not in it).`,
     );
   if (model.secrets.length > 0) notes.push(`secrets ${model.secrets.join(', ')}: add them as repository or environment secrets.`);
   if (model.jobs.some((one) => one.keys))

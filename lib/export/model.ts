@@ -5,6 +5,7 @@
  * limit, an approval, counted resources, secrets, outputs to hand on). Each CI system's
  * exporter writes this model in its own YAML.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { shellQuote } from '../model/model.js';
@@ -44,6 +45,13 @@ export interface ExportJob {
   readonly approvals: readonly string[];
   /** Counted resources it holds, each with the slot (1..capacity) it was given. */
   readonly resources: readonly { readonly name: string; readonly capacity: number; readonly slot: number }[];
+  /**
+   * The one concurrency group (GitHub) or resource group (GitLab) the job is in: a CI system
+   * gives a job one. Capacity-1 resources used together by any job are one group, so that
+   * every job that uses any of them waits for every other (`db/staging`); otherwise a
+   * resource's slot (`staging-1`). Undefined without resources.
+   */
+  readonly group: string | undefined;
   /** Environment variables named as secrets, for the CI system to pass in. */
   readonly secrets: readonly string[];
   /** Its tasks' `outputs`, relative to the root. */
@@ -64,6 +72,8 @@ export interface ExportJob {
 
 export interface ExportModel {
   readonly jobs: readonly ExportJob[];
+  /** Capacity-1 resources merged into one group (each set of two or more), and resources a job's one group cannot express. */
+  readonly groups: { readonly merged: readonly (readonly string[])[]; readonly unexpressed: readonly { job: string; resource: string }[] };
   readonly deployfile: string;
   readonly targets: readonly string[];
   /** Every secret any job names. */
@@ -94,17 +104,34 @@ const RESERVED_IDS = new Set(
   ].map((id) => id.toLowerCase()),
 );
 
-/** A job id from a name: `service_a:deploy` → `service_a-deploy`; unique (ignoring case) by a numeric suffix. */
+/** A part of a name that is its own id: lowercase, starting with a letter or `_`, ending with neither `-` nor holding `--`. */
+const PLAIN_PART = /^[a-z_](?:[a-z0-9_-]*[a-z0-9_])?$/;
+
+/**
+ * A task's (or service's) job id, from its own name alone, never from what else is declared
+ * or in which order: an environment's reviewers, configured on the job of the gated task,
+ * must stay on that job however the pipeline grows. The encoding is injective, and readable
+ * where it can be: `deploy` → `deploy`, `service_a:deploy` → `service_a--deploy`. Any other
+ * name (capitals, `.`, `@`, `+`, `/`, a reserved word) gets a readable form and a hash of the
+ * exact name in capitals (`prod.deploy` → `prod-deploy-H1F2…`), which a plain id never holds.
+ */
+export function jobId(name: string): string {
+  const parts = name.split(':');
+  const plain = parts.length <= 2 && parts.every((part) => PLAIN_PART.test(part) && !part.includes('--'));
+  const joined = parts.join('--');
+  if (plain && !RESERVED_IDS.has(joined)) return joined;
+  let base = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  if (!/^[a-z_]/.test(base)) base = `_${base}`;
+  return `${base}-H${createHash('sha256').update(name).digest('hex').slice(0, 10).toUpperCase()}`;
+}
+
+/** Job ids of `names`: each from its name alone (see jobId). */
 export function jobIds(names: readonly string[]): string[] {
-  const used = new Set<string>(RESERVED_IDS);
-  return names.map((name) => {
-    let base = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
-    if (!/^[A-Za-z_]/.test(base)) base = `_${base}`;
-    let id = base;
-    for (let n = 2; used.has(id.toLowerCase()); n++) id = `${base}-${n}`;
-    used.add(id.toLowerCase());
-    return id;
-  });
+  return names.map(jobId);
 }
 
 /** The directory a glob starts from (its part before the first wildcard). */
@@ -190,6 +217,7 @@ export function exportModel(plan: Plan, options: ExportOptions): ExportModel {
   const ordered = topologicalOrder(names, needsOf, groups);
   const position = new Map(ordered.map((name, index) => [name, index]));
   const slots = resourceSlots(plan, ordered, groups);
+  const sets = capacityOneSets(plan, [...slots.byJob.values()]);
   for (const [name, before] of slots.extraNeeds) for (const other of before) needsOf.get(name)!.add(other);
   const byOrder = (a: string, b: string) => position.get(a)! - position.get(b)!;
   const relative = (task: PlanTask, pattern: string) =>
@@ -226,6 +254,7 @@ export function exportModel(plan: Plan, options: ExportOptions): ExportModel {
       timeoutMinutes: timeoutMinutes(tasks),
       approvals: gated.map((task) => task.settings.approval!),
       resources: slots.byJob.get(name) ?? [],
+      group: jobGroup(slots.byJob.get(name) ?? [], sets),
       secrets: [...new Set([...plan.pipeline.secrets, ...tasks.flatMap((task) => task.settings.secrets)])].sort(),
       outputs,
       outputBase: outputs.length > 0 ? commonBase(outputs.map(staticBase)) : undefined,
@@ -234,8 +263,14 @@ export function exportModel(plan: Plan, options: ExportOptions): ExportModel {
       keys: tasks.some((task) => task.settings.inputs.length > 0 || task.settings.check !== undefined) ? keysPath : undefined,
     };
   });
+  const unexpressed = jobs.flatMap((job) =>
+    job.resources
+      .filter((resource) => job.group !== undefined && !groupHolds(job.group, resource))
+      .map((resource) => ({ job: job.id, resource: resource.name })),
+  );
   return {
     jobs,
+    groups: { merged: [...new Set(sets.values())].filter((set) => set.length > 1), unexpressed },
     deployfile: options.deployfile,
     targets: options.targets,
     secrets: [...new Set(jobs.flatMap((job) => job.secrets))].sort(),
@@ -254,6 +289,47 @@ function timeoutMinutes(tasks: readonly PlanTask[]): number | undefined {
     for (let retry = 1; retry <= retries; retry++) ms += retryDelay * retryBackoff ** (retry - 1);
   }
   return Math.ceil(ms / 60_000) + SETUP_MINUTES;
+}
+
+/** Capacity-1 resources, each with the set it is merged into: those any one job uses together, transitively. */
+function capacityOneSets(plan: Plan, used: readonly (readonly { name: string; capacity: number }[])[]): Map<string, readonly string[]> {
+  const parent = new Map<string, string>();
+  const find = (name: string): string => {
+    const up = parent.get(name) ?? name;
+    if (up === name) return name;
+    const root = find(up);
+    parent.set(name, root);
+    return root;
+  };
+  for (const [name, capacity] of Object.entries(plan.pipeline.resources)) if (capacity === 1) parent.set(name, name);
+  for (const resources of used) {
+    const ones = resources.filter((resource) => resource.capacity === 1).map((resource) => resource.name);
+    for (const other of ones.slice(1)) parent.set(find(other), find(ones[0]!));
+  }
+  const members = new Map<string, string[]>();
+  for (const name of parent.keys()) {
+    const root = find(name);
+    if (!members.has(root)) members.set(root, []);
+    members.get(root)!.push(name);
+  }
+  const sets = new Map<string, readonly string[]>();
+  for (const names of members.values()) for (const name of names) sets.set(name, [...names].sort());
+  return sets;
+}
+
+/** A job's one group: its capacity-1 resources' set (`a/b`: resource names hold no `/`), else its first resource's slot. */
+function jobGroup(
+  resources: readonly { name: string; capacity: number; slot: number }[],
+  sets: ReadonlyMap<string, readonly string[]>,
+): string | undefined {
+  const one = resources.find((resource) => resource.capacity === 1);
+  if (one) return sets.get(one.name)!.join('/');
+  const first = resources[0];
+  return first ? `${first.name}-${first.slot}` : undefined;
+}
+
+function groupHolds(group: string, resource: { name: string; capacity: number; slot: number }): boolean {
+  return resource.capacity === 1 ? group.split('/').includes(resource.name) : group === `${resource.name}-${resource.slot}`;
 }
 
 /**

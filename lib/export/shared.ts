@@ -30,6 +30,28 @@ export function header(model: ExportModel, engine: Engine, notes: readonly strin
   ].join('\n');
 }
 
+/** The gated jobs and every job after one. */
+export function afterGates(model: ExportModel): Set<string> {
+  const after = new Set<string>();
+  for (const one of model.jobs) {
+    if (one.approvals.length > 0 || one.needs.some((id) => after.has(id)) || one.restores.some((id) => after.has(id))) after.add(one.id);
+  }
+  return after;
+}
+
+/** What the header says of resources merged into one group, and of those a job's one group cannot hold. */
+export function groupNotes(model: ExportModel, kind: string): string[] {
+  const notes = model.groups.merged.map(
+    (set) =>
+      `resources ${set.join(', ')} (capacity 1) are used together by some task, and a job can be in one ${kind}: they share the group ${set.join('/')}, so no two jobs that use any of them overlap.`,
+  );
+  for (const { job, resource } of model.groups.unexpressed)
+    notes.push(
+      `job ${job} also uses ${resource}, which its one ${kind} cannot hold: within a run the chain of needs keeps it apart; across runs nothing does.`,
+    );
+  return notes;
+}
+
 /** Check out the repository and install the project (stagerun included) with Node 20. */
 export function setupSteps(engine: 'github'): Record<string, unknown>[] {
   switch (engine) {

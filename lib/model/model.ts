@@ -10,6 +10,7 @@
 import { type Declaring, DuplicateTaskError, InvalidTaskError, type StagerunError } from '../errors.js';
 import { closest } from '../util/suggest.js';
 import { type CallSite, captureSite, locate } from './location.js';
+import { badName, NAME_RULES } from './names.js';
 import { OptionProblem, readEnv, readTaskOptions, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from './options.js';
 import { isPipelineBrand, isService, isTaskRef, PIPELINE, REF } from './refs.js';
 import { DEFAULT_SECRET_NAMES } from './secret-names.js';
@@ -345,7 +346,9 @@ export class Pipeline {
         });
       } else {
         for (const [name, count] of Object.entries(options.resources)) {
-          if (Number.isInteger(count) && count >= 1) resources[name] = count;
+          if (badName('resource', [name]) !== undefined)
+            this.#problems.push({ error: pipelineProblem('resources', name, `must be named with ${NAME_RULES.resource.says}`), site });
+          else if (Number.isInteger(count) && count >= 1) resources[name] = count;
           else this.#problems.push({ error: pipelineProblem(`resources.${name}`, count, 'must be a whole number of at least 1'), site });
         }
       }
@@ -356,7 +359,16 @@ export class Pipeline {
     const names = (option: 'secrets' | 'secretNames', fallback: readonly string[]) => {
       const value = options[option];
       if (value === undefined) return fallback;
-      if (Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')) return [...value];
+      if (Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')) {
+        // secretNames are globs over names ('*_TOKEN'); secrets are names.
+        const bad = option === 'secrets' ? badName('environment variable', value) : badName('glob', value);
+        if (bad === undefined) return [...value];
+        this.#problems.push({
+          error: pipelineProblem(option, bad, `must hold environment variable names: ${NAME_RULES['environment variable'].says}`),
+          site,
+        });
+        return fallback;
+      }
       this.#problems.push({ error: pipelineProblem(option, value, 'must be an array of environment variable names'), site });
       return fallback;
     };

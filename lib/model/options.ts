@@ -8,6 +8,7 @@
 
 import { DURATION_HINT, type Duration, parseDuration } from './duration.js';
 import type { Command, Dependency, Service } from './model.js';
+import { badName, NAME_RULES, type NameKind } from './names.js';
 import { isService, isTaskRef } from './refs.js';
 
 /** What a check sees besides the value: the task it belongs to. */
@@ -101,11 +102,14 @@ function readWhole(min: number) {
       : new OptionProblem(`must be a whole number of at least ${min}`);
 }
 
-function readNames(what: string) {
-  return (value: unknown): readonly string[] | OptionProblem =>
-    Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')
-      ? [...value]
-      : new OptionProblem(`must be an array of ${what} names`);
+function readNames(what: NameKind) {
+  return (value: unknown): readonly string[] | OptionProblem => {
+    if (!(Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')))
+      return new OptionProblem(`must be an array of ${what} names`);
+    const bad = badName(what, value as string[]);
+    if (bad !== undefined) return new OptionProblem(`must hold ${what} names: ${NAME_RULES[what].says}`, undefined, bad);
+    return [...value];
+  };
 }
 
 /** The task options. The comments are what the editor shows on hover. */

@@ -392,3 +392,27 @@ t.test('history of a target that never ran says so, and what did run', async (t)
   t.match(result.stdout, /^no recorded run has the target or task 'nosuch' \(1 run recorded in \.stagerun\/history\.jsonl\)$/m);
   t.match(result.stdout, /^targets recorded: a$/m);
 });
+
+t.test('names that end up in exported YAML are checked where they are declared', async (t) => {
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('a', { run: 'true', outputs: ['dist/**\\n/etc/**'] });\nexport default p;\n` },
+    ['a'],
+    [/task 'a': outputs must hold glob names: printable text, without control characters or '\$\{\{' and '\}\}' \(got "dist\/\*\*\\n\/etc\/\*\*"\)/],
+  );
+  await expectError(
+    t,
+    { 'deployfile.ts': `${header}p.task('a', { run: 'true', secrets: ['\${{ github.token }}'] });\nexport default p;\n` },
+    ['a'],
+    [/task 'a': secrets must hold environment variable names: letters, digits and _, not starting with a digit \(got "\$\{\{ github\.token \}\}"\)/],
+  );
+  await expectError(
+    t,
+    {
+      'deployfile.ts':
+        "import { pipeline } from 'stagerun';\nconst p = pipeline({ resources: { '${{ secrets.X }}': 1 } });\np.task('a', { run: 'true' });\nexport default p;\n",
+    },
+    ['a'],
+    [/pipeline: resources must be named with letters, digits and _ \. -, starting with a letter or digit \(got "\$\{\{ secrets\.X \}\}"\)/],
+  );
+});
