@@ -10,9 +10,19 @@ import { ENGINES as ENGINE_NAMES, exportPipeline, toPlan } from '../lib/engine.j
 import { pipeline } from '../lib/index.js';
 import type { RunReport } from '../lib/reports/run-report.js';
 import { copyExample, readJson, repoRoot, runMain } from './helpers/cli.js';
-import { BITBUCKET_SCHEMA, GITLAB_SCHEMA, githubErrors, schemaErrors } from './helpers/validators.js';
+import {
+  BITBUCKET_SCHEMA,
+  cloudFormationErrors,
+  GITLAB_SCHEMA,
+  githubErrors,
+  groovyErrors,
+  jenkinsStructureErrors,
+  schemaErrors,
+} from './helpers/validators.js';
 
-const ENGINES = ['github-actions', 'gitlab-ci', 'bitbucket'] as const;
+const ENGINES = ['github-actions', 'gitlab-ci', 'bitbucket', 'codepipeline', 'jenkins'] as const;
+/** A golden file's name: YAML for the CI systems that read YAML, a Jenkinsfile for Jenkins. */
+const goldenName = (example: string, engine: string) => `${example}.${engine}${engine === 'jenkins' ? '.Jenkinsfile' : '.yml'}`;
 const golden = (name: string) => path.join(repoRoot, 'test/fixtures/export', name);
 
 async function exported(example: string, engine: string, extra: string[] = []): Promise<string> {
@@ -28,6 +38,10 @@ async function validate(engine: string, text: string): Promise<string[]> {
       return githubErrors(text);
     case 'gitlab-ci':
       return schemaErrors(GITLAB_SCHEMA, text);
+    case 'codepipeline':
+      return cloudFormationErrors(text);
+    case 'jenkins':
+      return jenkinsStructureErrors(text);
     default:
       return schemaErrors(BITBUCKET_SCHEMA, text);
   }
@@ -37,7 +51,7 @@ for (const example of ['seed-services', 'release-pipeline']) {
   for (const engine of ENGINES) {
     t.test(`${example} → ${engine}: the golden file, valid for ${engine}`, async (t) => {
       const text = await exported(example, engine);
-      const file = golden(`${example}.${engine}.yml`);
+      const file = golden(goldenName(example, engine));
       if (process.env.UPDATE_GOLDEN) writeFileSync(file, text);
       t.ok(existsSync(file), `${file} exists (UPDATE_GOLDEN=1 writes it)`);
       t.equal(text, readFileSync(file, 'utf8'), 'byte for byte the golden file');
@@ -87,7 +101,9 @@ t.test("a job's id depends on its own task's name only: declaring another task n
   const exportOf = (names: string[]) => {
     const p = pipeline();
     for (const name of names) p.task(name, { run: 'true', approval: name === 'prod-deploy' ? 'Ship?' : undefined });
-    return parse(exportPipeline(toPlan(p, names, '/repo'), 'github-actions', { deployfile: 'deployfile.ts', root: '/repo', targets: names }));
+    return parse(
+      exportPipeline(toPlan(p, names, '/repo'), 'github-actions', { deployfile: 'deployfile.ts', root: '/repo', targets: names }),
+    );
   };
   const before = exportOf(['prod-deploy']);
   const after = exportOf(['prod.deploy', 'prod-deploy']);
@@ -122,7 +138,11 @@ t.test('what each engine gets: needs without goals, time limits, approvals, reso
     run.run,
     'npx stagerun -f deployfile.ts deploy-production --no-deps --approve deploy-production --report stagerun-report-deploy-production.json',
   );
-  t.same(github.jobs['stagerun-summary'].needs.length, 12, 'every job but the approval gate (deploy-production), which the summary does not wait for');
+  t.same(
+    github.jobs['stagerun-summary'].needs.length,
+    12,
+    'every job but the approval gate (deploy-production), which the summary does not wait for',
+  );
 
   const gitlab = parse(await exported('release-pipeline', 'gitlab-ci'));
   t.match(gitlab['deploy-production'], { when: 'manual', allow_failure: false, timeout: '25 minutes' });
@@ -326,11 +346,17 @@ t.test('GitLab: no job needs more than 50 others; a 60-task fan-in keeps every e
     }
   };
   walk('release');
-  t.ok(leaves.every((leaf) => reached.has(leaf)), 'release still needs every build, one step further back');
+  t.ok(
+    leaves.every((leaf) => reached.has(leaf)),
+    'release still needs every build, one step further back',
+  );
   const fanIns = Object.keys(gitlab).filter((id) => id.startsWith('release--needs-'));
   t.equal(fanIns.length, 2);
   t.ok(gitlab[fanIns[0]!]!.artifacts!.paths.includes('out/build0.txt'), 'a fan-in job passes the outputs on');
-  t.ok(Object.keys(gitlab).some((id) => id.startsWith('stagerun-summary--needs-')), 'the summary gathers 61 reports the same way');
+  t.ok(
+    Object.keys(gitlab).some((id) => id.startsWith('stagerun-summary--needs-')),
+    'the summary gathers 61 reports the same way',
+  );
 });
 
 t.test('GitLab: the summary does not wait for an approval gate, nor for what comes after it', async (t) => {
@@ -339,4 +365,69 @@ t.test('GitLab: the summary does not wait for an approval gate, nor for what com
   t.notOk(needed.includes('deploy-production'), 'not the manual job');
   t.ok(needed.includes('smoke'), 'what ran before it, yes');
   t.match(await exported('release-pipeline', 'gitlab-ci'), /the summary does not wait for the approval gates/);
+});
+
+t.test(
+  'CodePipeline: the rules beyond the schema (a source stage first, inputs from earlier actions, no task before what it needs)',
+  async (t) => {
+    const template = parse(await exported('release-pipeline', 'codepipeline'));
+    const stages = template.Resources.Pipeline.Properties.Stages as {
+      Name: string;
+      Actions: {
+        Name: string;
+        ActionTypeId: { Category: string };
+        RunOrder: number;
+        InputArtifacts?: { Name: string }[];
+        OutputArtifacts?: { Name: string }[];
+      }[];
+    }[];
+    t.ok(
+      stages[0]!.Actions.every((action) => action.ActionTypeId.Category === 'Source'),
+      'the first stage holds only source actions',
+    );
+    t.ok(stages.slice(1).every((stage) => stage.Actions.every((action) => action.ActionTypeId.Category !== 'Source')));
+    const produced = new Set<string>();
+    for (const stage of stages) {
+      for (const action of [...stage.Actions].sort((a, b) => a.RunOrder - b.RunOrder)) {
+        for (const input of action.InputArtifacts ?? [])
+          t.ok(produced.has(input.Name), `${action.Name}: ${input.Name} comes from an earlier action`);
+      }
+      for (const action of stage.Actions) for (const output of action.OutputArtifacts ?? []) produced.add(output.Name);
+    }
+    // Each task after what it needs: an earlier stage, or a lower run order in the same one.
+    const position = new Map<string, [number, number]>();
+    stages.forEach((stage, index) => {
+      for (const action of stage.Actions) position.set(action.Name, [index, action.RunOrder]);
+    });
+    const github = parse(await exported('release-pipeline', 'github-actions'));
+    for (const [id, job] of Object.entries(github.jobs as Record<string, { needs?: string[] }>)) {
+      if (id === 'stagerun-summary') continue;
+      for (const need of job.needs ?? []) {
+        const [stage, order] = position.get(id)!;
+        const [needStage, needOrder] = position.get(need)!;
+        t.ok(needStage < stage || (needStage === stage && needOrder < order), `${id} comes after ${need}`);
+      }
+    }
+    const gate = stages.flatMap((stage) => stage.Actions).find((action) => action.ActionTypeId.Category === 'Approval')!;
+    t.equal(gate.Name, 'approve-deploy-production', 'the approval is an action before the gated task');
+    t.same(cloudFormationErrors(await exported('release-pipeline', 'codepipeline')), []);
+  },
+);
+
+t.test('Jenkins: Groovy that parses (npm-groovy-lint), locks, an input for the gate, time limits, the merged report', async (t) => {
+  const files = ['seed-services', 'release-pipeline'].map((example) => golden(goldenName(example, 'jenkins')));
+  const errors = groovyErrors(files);
+  if (errors === undefined) t.pass('skipped the Groovy syntax check: no Java runtime here (npm-groovy-lint runs CodeNarc on Java)');
+  else t.same(errors, [], 'npm-groovy-lint finds no error');
+  const text = await exported('release-pipeline', 'jenkins');
+  t.match(text, /stage\('db--migrate'\) \{[\s\S]*?lock\(resource: 'prod-db'\) \{/, "a resource is the Lockable Resources plugin's lock");
+  t.match(text, /lock\(label: 'staging', quantity: 1\)/, 'a resource of capacity 2: one of two labelled locks');
+  t.match(text, /stage\('deploy-production'\) \{[\s\S]*?input \{\n\s+message 'Deploy api and web to production\?'/, 'the gate is an input');
+  t.match(
+    text,
+    /stage\('deploy-production'\) \{[\s\S]*?timeout\(time: 25, unit: 'MINUTES'\)/,
+    "the task's limit, with its attempts and setup",
+  );
+  t.match(text, /post \{\n {4}always \{[\s\S]*report --merge \\'stagerun-report-\*\.json\\'/, 'the reports are merged whatever happened');
+  t.match(text, /sh 'npx stagerun -f deployfile\.ts "\$STAGERUN_TASK" --no-deps --approve deploy-production --report/);
 });

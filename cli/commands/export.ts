@@ -18,7 +18,7 @@ export async function exportCommand(args: ExportArgs, io: CliIo): Promise<number
   const root = InputLister.repoRootOf(path.dirname(file));
   const recent = history.durations(plan.tasks.map((task) => task.name));
   const penalty =
-    engine === 'bitbucket' && recent.runs > 0
+    (engine === 'bitbucket' || engine === 'codepipeline' || engine === 'jenkins') && recent.runs > 0
       ? {
           dagMs: simulate(plan, { durations: recent.durations, attempts: recent.attempts, jobs: Math.max(1, plan.tasks.length) })
             .makespanMs,

@@ -7,6 +7,8 @@ export const ENGINE_TABLE = {
   'github-actions': { title: 'GitHub Actions', file: '.github/workflows/deploy.yml' },
   'gitlab-ci': { title: 'GitLab CI', file: '.gitlab-ci.yml' },
   bitbucket: { title: 'Bitbucket Pipelines', file: 'bitbucket-pipelines.yml' },
+  codepipeline: { title: 'AWS CodePipeline', file: 'pipeline.yml' },
+  jenkins: { title: 'Jenkins', file: 'Jenkinsfile' },
 } as const satisfies Record<string, { readonly title: string; readonly file: string }>;
 
 export type Engine = keyof typeof ENGINE_TABLE;

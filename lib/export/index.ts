@@ -4,8 +4,10 @@ import { UsageError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import { closest } from '../util/suggest.js';
 import { type BitbucketOptions, toBitbucket } from './bitbucket.js';
+import { toCodePipeline } from './codepipeline.js';
 import { toGithubActions } from './github.js';
 import { toGitlabCi } from './gitlab.js';
+import { toJenkins } from './jenkins.js';
 import { type ExportModel, type ExportOptions, exportModel } from './model.js';
 import { ENGINES, type Engine } from './shared.js';
 
@@ -25,6 +27,8 @@ const WRITERS: Record<Engine, (model: ExportModel, options: ExportOptions & Bitb
   'github-actions': toGithubActions,
   'gitlab-ci': toGitlabCi,
   bitbucket: toBitbucket,
+  codepipeline: toCodePipeline,
+  jenkins: toJenkins,
 };
 
 /** The pipeline file for `engine`: the same input gives the same bytes. */

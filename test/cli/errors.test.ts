@@ -398,13 +398,17 @@ t.test('names that end up in exported YAML are checked where they are declared',
     t,
     { 'deployfile.ts': `${header}p.task('a', { run: 'true', outputs: ['dist/**\\n/etc/**'] });\nexport default p;\n` },
     ['a'],
-    [/task 'a': outputs must hold glob names: printable text, without control characters or '\$\{\{' and '\}\}' \(got "dist\/\*\*\\n\/etc\/\*\*"\)/],
+    [
+      /task 'a': outputs must hold glob names: printable text, without control characters or '\$\{\{' and '\}\}' \(got "dist\/\*\*\\n\/etc\/\*\*"\)/,
+    ],
   );
   await expectError(
     t,
     { 'deployfile.ts': `${header}p.task('a', { run: 'true', secrets: ['\${{ github.token }}'] });\nexport default p;\n` },
     ['a'],
-    [/task 'a': secrets must hold environment variable names: letters, digits and _, not starting with a digit \(got "\$\{\{ github\.token \}\}"\)/],
+    [
+      /task 'a': secrets must hold environment variable names: letters, digits and _, not starting with a digit \(got "\$\{\{ github\.token \}\}"\)/,
+    ],
   );
   await expectError(
     t,

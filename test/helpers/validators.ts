@@ -7,6 +7,7 @@
  * SchemaStore's catalogue; ajv checks files against them.
  */
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -68,4 +69,103 @@ export function schemaErrors(schemaFile: string, text: string): string[] {
   const validate = ajv.getSchema(schemaFile)!;
   if (validate(parse(text))) return [];
   return (validate.errors ?? []).map((error) => `${error.instancePath || '/'}: ${error.message}`);
+}
+
+const CLOUDFORMATION = path.join(repoRoot, 'test/fixtures/cloudformation');
+const RESOURCE_SCHEMAS: Record<string, string> = {
+  'AWS::CodePipeline::Pipeline': path.join(CLOUDFORMATION, 'aws-codepipeline-pipeline.json'),
+  'AWS::CodeBuild::Project': path.join(CLOUDFORMATION, 'aws-codebuild-project.json'),
+};
+const cfnAjv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+// cfn-lint's own keyword: exactly one of the listed properties.
+cfnAjv.addKeyword({
+  keyword: 'requiredXor',
+  validate: (names: string[], data: unknown) =>
+    typeof data !== 'object' || data === null || names.filter((name) => name in data).length === 1,
+});
+
+/**
+ * Intrinsic functions (`Ref`, `Fn::*`) replaced by a placeholder string, as CloudFormation
+ * would resolve them: an ARN where the property holds one (RoleArn, ServiceRole…), a name
+ * elsewhere.
+ */
+function resolveIntrinsics(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((inner) => resolveIntrinsics(inner, key));
+  if (typeof value !== 'object' || value === null) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::')))
+    return /Arn$|Role$/.test(key) ? 'arn:aws:iam::123456789012:role/placeholder' : 'placeholder';
+  return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, resolveIntrinsics(inner, name)]));
+}
+
+/** Every error in a CloudFormation template: each resource's properties against its type's schema, and Refs and GetAtts to what is declared. */
+export function cloudFormationErrors(text: string): string[] {
+  const template = parse(text) as {
+    Parameters?: Record<string, unknown>;
+    Resources: Record<string, { Type: string; Properties: unknown }>;
+  };
+  const errors: string[] = [];
+  const declared = new Set([...Object.keys(template.Parameters ?? {}), ...Object.keys(template.Resources)]);
+  const visit = (value: unknown) => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    const record = value as Record<string, unknown>;
+    if (typeof record.Ref === 'string' && !declared.has(record.Ref)) errors.push(`Ref to undeclared ${record.Ref}`);
+    const getAtt = record['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && !declared.has(getAtt[0] as string)) errors.push(`Fn::GetAtt of undeclared ${getAtt[0]}`);
+    Object.values(record).forEach(visit);
+  };
+  visit(template.Resources);
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const schemaFile = RESOURCE_SCHEMAS[resource.Type];
+    if (!schemaFile) {
+      errors.push(`${id}: no schema for ${resource.Type}`);
+      continue;
+    }
+    if (!cfnAjv.getSchema(schemaFile)) cfnAjv.addSchema(require(schemaFile), schemaFile);
+    const validate = cfnAjv.getSchema(schemaFile)!;
+    if (!validate(resolveIntrinsics(resource.Properties)))
+      for (const error of validate.errors ?? []) errors.push(`${id}${error.instancePath}: ${error.message}`);
+  }
+  return errors;
+}
+
+/**
+ * What no offline tool checks of a declarative Jenkinsfile: braces and parentheses balanced
+ * outside strings, one `pipeline` block, stage names unique, and each job's stage with steps.
+ */
+export function jenkinsStructureErrors(text: string): string[] {
+  const errors: string[] = [];
+  const code = text
+    .split('\n')
+    .filter((line) => !line.startsWith('//'))
+    .join('\n')
+    .replace(/'(?:\\.|[^'\\])*'/g, "''");
+  let depth = 0;
+  for (const char of code) {
+    if (char === '{' || char === '(') depth++;
+    if (char === '}' || char === ')') depth--;
+    if (depth < 0) errors.push('a closing brace without its opening one');
+  }
+  if (depth !== 0) errors.push(`${depth} unclosed braces`);
+  if ((code.match(/^pipeline \{/gm) ?? []).length !== 1) errors.push('not one pipeline block');
+  const names = [...text.matchAll(/^\s*stage\('((?:\\.|[^'\\])*)'\) \{/gm)].map((match) => match[1]!);
+  const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+  if (repeated.length > 0) errors.push(`stage names repeated: ${repeated.join(', ')}`);
+  return errors;
+}
+
+/**
+ * Groovy syntax errors of Jenkinsfiles, from npm-groovy-lint (CodeNarc, on Java). undefined
+ * when there is no Java runtime: the caller skips the check and says so.
+ */
+export function groovyErrors(files: readonly string[]): string[] | undefined {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (java.error || java.status !== 0) return undefined;
+  const lint = path.join(repoRoot, 'node_modules/.bin/npm-groovy-lint');
+  const result = spawnSync(lint, ['--noserver', '--output', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const report = JSON.parse(result.stdout) as { files: Record<string, { errors: { severity: string; msg: string; line?: number }[] }> };
+  return Object.entries(report.files).flatMap(([file, { errors }]) =>
+    errors.filter((error) => error.severity === 'error').map((error) => `${path.basename(file)}:${error.line ?? '?'}: ${error.msg}`),
+  );
 }
