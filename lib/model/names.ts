@@ -11,6 +11,7 @@ export const NAME_RULES = {
   resource: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, says: 'letters, digits and _ . -, starting with a letter or digit' },
   tag: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, says: 'letters, digits and _ . : -, starting with a letter or digit' },
   /** Globs may hold any printable text but an expression's `${{` / `}}`. */
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names GitHub's expression syntax
   glob: { pattern: /^(?!.*(?:\$\{\{|\}\}))[^\u0000-\u001f\u007f]+$/, says: "printable text, without control characters or '${{' and '}}'" },
 } as const satisfies Record<string, { readonly pattern: RegExp; readonly says: string }>;
 
