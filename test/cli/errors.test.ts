@@ -413,8 +413,8 @@ t.test('names that end up in exported YAML are checked where they are declared',
   await expectError(
     t,
     {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, as an attacker would write it
       'deployfile.ts':
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, as an attacker would write it
         "import { pipeline } from 'stagerun';\nconst p = pipeline({ resources: { '${{ secrets.X }}': 1 } });\np.task('a', { run: 'true' });\nexport default p;\n",
     },
     ['a'],
