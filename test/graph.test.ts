@@ -66,3 +66,22 @@ t.test('a cycle off to the side of a task that is fine is reported, with every t
   t.type(error, CycleError);
   t.same(error.cycle, ['a', 'b', 'a'], 'the path starts where the cycle does, not at the task behind it');
 });
+
+t.test('a goal takes no stage of its own: it is in the stage of the last of what it groups', async (t) => {
+  const p = pipeline();
+  p.task('a', { run: 'true' });
+  p.task('b', { run: 'true' });
+  p.task('ab', { deps: ['a', 'b'] });
+  p.task('c', { run: 'true', deps: ['ab'] });
+  p.task('all', { deps: ['c'] });
+  const plan = createPlan(validatePipeline(p, '/repo'), ['all']);
+  t.same(
+    plan.stages.map((stage) => stage.map((task) => task.name)),
+    [['a', 'b', 'ab'], ['c', 'all']],
+  );
+  t.same(
+    plan.order.map((task) => task.name),
+    ['a', 'b', 'ab', 'c', 'all'],
+    'and every task comes after what it needs in plan.order',
+  );
+});

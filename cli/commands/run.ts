@@ -60,6 +60,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const timeoutMs = timeLimit('--timeout', args.timeout);
   const grace = seconds('--grace', args.grace)!;
   const historyLimit = wholeNumber('--history-limit', args.historyLimit)!;
+  const tailLines = wholeNumber('--tail', args.tail);
   const graph = args.graph === undefined ? undefined : args.graph === '' ? 'dot' : args.graph;
   if (graph !== undefined && graph !== 'dot' && graph !== 'mermaid') {
     throw new UsageError(`--graph must be dot or mermaid (got ${JSON.stringify(args.graph)})`);
@@ -113,6 +114,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
       colorLevel: level,
       output: args.output as OutputMode,
       summary: args.summary,
+      tailLines,
       ci: ci ? ciStyle(ci) : undefined,
     }),
   );

@@ -163,6 +163,7 @@ export function maskPlan(plan: Plan, mask: (text: string) => string, anything: b
     ...plan,
     tasks,
     stages: plan.stages.map((stage) => stage.map((task) => tasks[task.id]!)),
+    order: plan.order.map((task) => tasks[task.id]!),
     byName: new Map(tasks.map((task) => [task.name, task])),
   };
 }

@@ -131,17 +131,15 @@ export async function checkFreshness(plan: Plan, options: FreshnessOptions): Pro
   const verdicts = new Map<string, Verdict>();
   const warnings: string[] = [];
   const runs = new Set<string>();
-  for (const stage of plan.stages) {
-    for (const task of stage) {
-      const key = keys.get(task.name)!;
-      warnings.push(...key.warnings);
-      const check = checks.get(task.name);
-      if (check?.kind === 'failed') warnings.push(`${task.name}: ${check.reason}; it runs`);
-      let verdict = check ? checked(check) : judge(key, options.recorded.get(task.name), forced.get(task.name), runs, options.now);
-      if (verdict.upToDate && !check) verdict = withOutputs(verdict, task, outputs);
-      if (!verdict.upToDate) runs.add(task.name);
-      verdicts.set(task.name, verdict);
-    }
+  for (const task of plan.order) {
+    const key = keys.get(task.name)!;
+    warnings.push(...key.warnings);
+    const check = checks.get(task.name);
+    if (check?.kind === 'failed') warnings.push(`${task.name}: ${check.reason}; it runs`);
+    let verdict = check ? checked(check) : judge(key, options.recorded.get(task.name), forced.get(task.name), runs, options.now);
+    if (verdict.upToDate && !check) verdict = withOutputs(verdict, task, outputs);
+    if (!verdict.upToDate) runs.add(task.name);
+    verdicts.set(task.name, verdict);
   }
   return { keys, verdicts, warnings };
 }

@@ -182,6 +182,8 @@ export const TASK_OPTIONS = {
   inputsEnv: option<readonly string[]>([], readNames('environment variable')),
   /** Leave out of `inputs` what `.gitignore` files ignore. Default true. */
   respectGitignore: option<boolean>(true, (value) => (typeof value === 'boolean' ? value : new OptionProblem('must be true or false'))),
+  /** Lines of its output a failure shows, the last ones (besides the first lines that look like errors). Default: `--tail`, else 15. */
+  tail: option<number, number | undefined>(undefined, readWhole(1)),
   /** Labels to select tasks by: `--only fast`, `--skip slow`. */
   tags: option<readonly string[]>([], readNames('tag')),
   /** Environment variables whose values are never shown (besides the pipeline's `secrets` and names that look secret). */

@@ -34,7 +34,14 @@ export interface Plan {
   readonly targets: readonly string[];
   /** Selected tasks in declaration order; `tasks[i].id === i`. */
   readonly tasks: readonly PlanTask[];
+  /**
+   * The barrier stages a staged Makefile would have: a task with a command comes one stage
+   * after the last of what it needs; a goal (no command) takes no stage of its own, and is in
+   * the stage of the last of what it groups.
+   */
   readonly stages: readonly (readonly PlanTask[])[];
+  /** Every task, each after all it needs (graphology-dag's topological order). */
+  readonly order: readonly PlanTask[];
   readonly byName: ReadonlyMap<string, PlanTask>;
   /** The plan's tasks as a graphology graph: node `String(task.id)` with the task's `name`, an edge from each dependency to its dependent. */
   readonly graph: TaskGraph;
@@ -107,9 +114,9 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
       depsOf.map((deps) => deps.map((dep) => idOf.get(dep)!)),
     );
   }
-  const { depIds: depIdsOf, dependentIds: dependents, stages: stageIds } = graph;
-  const stageOf = new Int32Array(chosen.length);
-  for (const [stage, ids] of stageIds.entries()) for (const id of ids) stageOf[id] = stage;
+  const { depIds: depIdsOf, dependentIds: dependents, stages: generations } = graph;
+  const order = generations.flat();
+  const stageOf = stagesOf(chosen, depIdsOf, order);
   const tasks: PlanTask[] = chosen.map((task, id) => {
     // Spelled out rather than spread: one object shape for all tasks is faster at 100,000.
     return {
@@ -132,7 +139,12 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
     };
   });
   const byName = new Map(tasks.map((task) => [task.name, task]));
-  const stages = stageIds.map((ids) => ids.map((id) => tasks[id]!));
+  const stages: PlanTask[][] = [];
+  for (const id of order) {
+    const stage = stageOf[id]!;
+    while (stages.length <= stage) stages.push([]);
+    stages[stage]!.push(tasks[id]!);
+  }
   const requested = fromAll ? [`--only ${options.only!.join(',')}`] : targets.length > 0 ? [...targets] : [...pipeline.defaults];
   return {
     pipeline,
@@ -140,6 +152,7 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
     targets: targetTasks,
     tasks,
     stages,
+    order: order.map((id) => tasks[id]!),
     byName,
     graph: graph.graph,
     skipped,
@@ -147,15 +160,25 @@ export function createPlan(pipeline: ResolvedPipeline, targets: readonly string[
   };
 }
 
+/** Each task's stage (see Plan.stages), visiting `order` (each task after what it needs). */
+function stagesOf(tasks: readonly ResolvedTask[], depIds: readonly (readonly number[])[], order: readonly number[]): Int32Array {
+  const stageOf = new Int32Array(tasks.length);
+  for (const id of order) {
+    let last = -1;
+    for (const dep of depIds[id]!) last = Math.max(last, stageOf[dep]!);
+    stageOf[id] = tasks[id]!.run === undefined ? Math.max(0, last) : last + 1;
+  }
+  return stageOf;
+}
+
 /** For each task, the longest weighted path from its start to the end of the graph (itself included). */
 export function remainingPath(plan: Plan, weights: Float64Array): Float64Array {
   const remaining = new Float64Array(plan.tasks.length);
-  for (let stage = plan.stages.length - 1; stage >= 0; stage--) {
-    for (const task of plan.stages[stage]!) {
-      let longest = 0;
-      for (const dependent of task.dependentIds) longest = Math.max(longest, remaining[dependent]!);
-      remaining[task.id] = weights[task.id]! + longest;
-    }
+  for (let index = plan.order.length - 1; index >= 0; index--) {
+    const task = plan.order[index]!;
+    let longest = 0;
+    for (const dependent of task.dependentIds) longest = Math.max(longest, remaining[dependent]!);
+    remaining[task.id] = weights[task.id]! + longest;
   }
   return remaining;
 }

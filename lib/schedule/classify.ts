@@ -42,6 +42,17 @@ export function describeOutcome(outcome: Outcome, durationMs: number): string {
   }
 }
 
+/** The command a shell line starts with (after any VAR=value), for "command not found: …". */
+function firstCommand(line: string): string {
+  const words = line.trim().split(/\s+/);
+  return words.find((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) ?? words[0] ?? line;
+}
+
+function shellCouldNotRun(run: string, exitCode: 126 | 127): string {
+  const what = exitCode === 127 ? 'command not found' : 'not executable';
+  return `${what}: ${firstCommand(run)} (exit code ${exitCode} from the shell)`;
+}
+
 export function classify(task: PlanTask, facts: AttemptFacts): Verdict {
   const { outcome } = facts;
   const settings = task.settings;
@@ -58,6 +69,9 @@ export function classify(task: PlanTask, facts: AttemptFacts): Verdict {
         return { kind: 'settle', status: 'no-change', reason: `exit code ${outcome.exitCode} (one of okExitCodes)` };
       // The pattern is how a user names a "nothing to deploy" ending, whatever its exit code (CloudFormation exits 255).
       if (facts.matchedNoChange) return { kind: 'settle', status: 'no-change', reason: noChange };
+      // The shell's 127 and 126 mean what ENOENT and EACCES mean for argv: another attempt would not find it either.
+      if (typeof task.run === 'string' && (outcome.exitCode === 127 || outcome.exitCode === 126))
+        return { kind: 'settle', status: 'failed', reason: shellCouldNotRun(task.run, outcome.exitCode) };
       break;
     case 'could-not-start':
       // Another attempt would not find the command either.

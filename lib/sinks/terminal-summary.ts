@@ -13,7 +13,7 @@ export function printFinalSummary(
   screen: Screen,
   report: RunReport,
   plan: Plan,
-  tails: ReadonlyMap<number, readonly string[]>,
+  kept: { tails: ReadonlyMap<number, readonly string[]>; firstErrors: ReadonlyMap<number, readonly string[]> },
   c: ChalkInstance,
   options: { summary: boolean; quiet: boolean },
 ): void {
@@ -26,7 +26,9 @@ export function printFinalSummary(
     const heading = problemHeading(task, c);
     if (heading === undefined) return;
     const planned = plan.tasks[id]!;
-    const tail = tails.get(id) ?? [];
+    const tail = kept.tails.get(id) ?? [];
+    // The first lines that look like errors, unless the tail shows them anyway.
+    const errors = (kept.firstErrors.get(id) ?? []).filter((line) => !tail.includes(line));
     screen.print('');
     screen.print(`${statusMark(task.status, c)} ${c.bold(task.name)} ${heading}`);
     if (task.status === 'needs-approval') return;
@@ -37,6 +39,10 @@ export function printFinalSummary(
         ),
       );
     screen.print(c.dim(`  command: ${describeCommand(planned.run, planned.args)}   (in ${planned.cwd})`));
+    if (errors.length > 0) {
+      screen.print(c.dim(`  first lines that look like errors:`));
+      for (const line of errors) screen.print(`  ${c.dim('│')} ${line}`);
+    }
     if (tail.length > 0) {
       screen.print(c.dim(`  last ${tail.length === 1 ? 'line' : `${tail.length} lines`} of output:`));
       for (const line of tail) screen.print(`  ${c.dim('│')} ${line}`);

@@ -28,7 +28,7 @@ export interface TerminalOptions {
   /** 0 for plain text, 1–3 for colour depth. */
   colorLevel: 0 | 1 | 2 | 3;
   output?: OutputMode;
-  /** Lines of output kept per task to show when it fails. Default 15. */
+  /** Lines of output kept per task to show when it fails (a task's own `tail` wins). Default 15. */
   tailLines?: number;
   /** Print the table of tasks at the end. Default true. */
   summary?: boolean;
@@ -37,6 +37,11 @@ export interface TerminalOptions {
   /** In a CI log: each task's lines in a collapsible group, failures as annotations (output is then grouped). */
   ci?: CiStyle;
 }
+
+/** Lines that look like the failure itself, in the words of test runners, compilers and shells. */
+const ERROR_LINE = /\b(?:error|errors|failed|failure|fail|not ok|assert\w*|exception|fatal|panic|traceback)\b|✗|✖|✘/i;
+/** How many of them a failed task shows, besides its last lines. */
+const FIRST_ERRORS = 5;
 
 const PALETTE = ['cyan', 'magenta', 'blue', 'yellow', 'green', 'cyanBright', 'magentaBright', 'blueBright'] as const;
 
@@ -52,6 +57,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   let width = 0;
   const colours = new Map<number, (text: string) => string>();
   const tails = new Map<number, string[]>();
+  const firstErrors = new Map<number, string[]>();
   const groups = new Map<number, { stream: OutputStream; text: string }[]>();
   const collector = createReportSink();
 
@@ -77,7 +83,12 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   const remember = (task: PlanTask, line: string) => {
     const tail = entry(tails, task.id, (): string[] => []);
     tail.push(line);
-    if (tail.length > tailLines) tail.shift();
+    if (tail.length > (task.settings.tail ?? tailLines)) tail.shift();
+    // The failure is often far above the tail (a test runner's summary comes last): its first lines are kept too.
+    if (ERROR_LINE.test(line)) {
+      const first = entry(firstErrors, task.id, (): string[] => []);
+      if (first.length < FIRST_ERRORS) first.push(line);
+    }
   };
 
   const onEnd = (event: TaskEndEvent) => {
@@ -164,7 +175,10 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
         if (!quiet) screen.print(c.yellow(stoppingLine(event)));
         break;
       case 'run-end':
-        printFinalSummary(screen, collector.report(), start!.plan, tails, c, { summary: options.summary !== false, quiet });
+        printFinalSummary(screen, collector.report(), start!.plan, { tails, firstErrors }, c, {
+          summary: options.summary !== false,
+          quiet,
+        });
         break;
       default:
         unreachable(event);

@@ -508,3 +508,29 @@ export default p;
   t.equal(suite.code, 1, 'a failing node --test suite fails its task');
   t.match(suite.stdout, /✗ suite failed: exit code 1/);
 });
+
+t.test(
+  'a failure shows the first lines that look like errors as well as the last ones; --tail and a task option choose how many',
+  async (t) => {
+    const dir = tempProject({
+      'deployfile.ts': `${header}p.task('suite', { run: 'node --test failing.test.mjs' });
+p.task('short', { run: 'for i in 1 2 3 4 5 6; do echo "line $i"; done; exit 1', tail: 2 });
+export default p;
+`,
+      'failing.test.mjs': "import test from 'node:test';\nimport assert from 'node:assert';\ntest('adds', () => assert.equal(1 + 1, 3));\n",
+    });
+    const suite = await runMain(['suite'], { cwd: dir });
+    t.equal(suite.code, 1);
+    t.match(
+      suite.stdout,
+      /first lines that look like errors:\n(?: {2}│ .*\n)*? {2}│ .*(?:AssertionError|not ok)/,
+      'the assertion, not only the # pass summary',
+    );
+    const few = await runMain(['suite', '--tail', '3'], { cwd: dir });
+    t.match(few.stdout, /last 3 lines of output:/);
+    const own = await runMain(['short', '--tail', '9'], { cwd: dir });
+    t.match(own.stdout, /last 2 lines of output:\n {2}│ line 5\n {2}│ line 6/, "the task's own tail wins");
+    const bad = await runMain(['suite', '--tail', '0'], { cwd: dir });
+    t.equal(bad.code, 2);
+  },
+);

@@ -210,3 +210,24 @@ t.test('classify: what each outcome means, with and without retries, okExitCodes
   ];
   for (const each of cases) t.same(classify(planned(each.options), each.facts), each.verdict, each.name);
 });
+
+t.test('classify: the shell exits 127 or 126: command not found, or not executable, and no retry', async (t) => {
+  const facts = (exitCode: number): AttemptFacts => ({
+    outcome: { kind: 'exited', exitCode },
+    attempt: 1,
+    matchedNoChange: false,
+    durationMs: 5,
+    stopping: false,
+  });
+  t.same(classify(planned({ run: 'nosuchcmd --flag', retries: 2 }), facts(127)), {
+    kind: 'settle',
+    status: 'failed',
+    reason: 'command not found: nosuchcmd (exit code 127 from the shell)',
+  });
+  t.same(classify(planned({ run: 'FOO=1 ./deploy.sh', retries: 2 }), facts(126)), {
+    kind: 'settle',
+    status: 'failed',
+    reason: 'not executable: ./deploy.sh (exit code 126 from the shell)',
+  });
+  t.equal(classify(planned({ run: ['./tool'], retries: 2 }), facts(127)).kind, 'retry', "argv: 127 is the program's own exit code");
+});
