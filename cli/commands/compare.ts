@@ -93,6 +93,10 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   });
   const stopped = measured.stoppedAt;
   if (stopped?.status === 'interrupted') return exitCodeOf(measured.reports.at(-1)!);
+  if (stopped?.status === 'needs-approval') {
+    note(`compare: stopped: the run at -j${stopped.jobs} (${stopped.schedule}) has an approval gate no one approved; pass --approve-all or --approve NAME`);
+    return exitCodeOf(measured.reports.at(-1)!);
+  }
   if (stopped) note(`compare: stopped: the run at -j${stopped.jobs} (${stopped.schedule}) failed, so later figures would not compare`);
   print(renderCompare(compareRows(plan, measured.reports), format));
   return stopped ? 1 : 0;
@@ -122,7 +126,7 @@ async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: numb
     signal: context.interrupts.signal,
     clock: io.clock,
     timeoutMs: context.timeoutMs,
-    approve: list(args.approve),
+    approve: args.approveAll ? true : list(args.approve),
     history: args.history ? context.history : false,
     historyLimit: context.historyLimit,
     pressure: io.pressure,

@@ -42,7 +42,7 @@ export const runSpec = {
   gantt: { type: 'boolean', default: false, describe: 'Draw a Gantt chart of the run at the end' },
   profile: { type: 'string', describe: 'Write a Chrome trace (Perfetto, chrome://tracing) of the run to FILE' },
   progress: { type: 'boolean', describe: 'Show the live status line (default: on a terminal)' },
-  yes: { alias: 'y', type: 'boolean', default: false, describe: 'Approve every approval gate' },
+  yes: { alias: 'y', type: 'boolean', default: false, describe: 'Deprecated on a run: approves every gate, as --approve-all does' },
   ci: {
     type: 'string',
     choices: [...CI_SYSTEMS, 'none'],

@@ -61,6 +61,8 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const grace = seconds('--grace', args.grace)!;
   const historyLimit = wholeNumber('--history-limit', args.historyLimit)!;
   const tailLines = wholeNumber('--tail', args.tail);
+  if (args.yes)
+    warn(io, '--yes on a run approves every gate, as --approve-all does; use --approve-all (on compare, --yes only means "do not ask")');
   const graph = args.graph === undefined ? undefined : args.graph === '' ? 'dot' : args.graph;
   if (graph !== undefined && graph !== 'dot' && graph !== 'mermaid') {
     throw new UsageError(`--graph must be dot or mermaid (got ${JSON.stringify(args.graph)})`);
@@ -135,7 +137,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     signal: interrupts.signal,
     clock: io.clock,
     timeoutMs,
-    approve: args.yes ? true : list(args.approve),
+    approve: args.approveAll || args.yes ? true : list(args.approve),
     approver: promptApprover(screen),
     freshness,
     kept: resumed?.kept,

@@ -33,6 +33,7 @@ export const executionSpec = {
     describe: 'With --no-deps: run exactly the selected tasks, trusting that their dependencies already ran',
   },
   approve: { type: 'string', describe: "Approve the gates of this task, or of this service's tasks (repeatable, or a,b)" },
+  'approve-all': { type: 'boolean', default: false, describe: 'Approve every approval gate' },
 } as const satisfies Record<string, Options>;
 
 /** `stagerun hash TASK`. */

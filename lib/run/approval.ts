@@ -1,5 +1,5 @@
 /**
- * Approval gates answered ahead of time: `--yes` approves every gate, `--approve NAME`
+ * Approval gates answered ahead of time: `true` (`--approve-all`) approves every gate, `--approve NAME`
  * the gates of a task or of a service's tasks. What is not approved ahead goes to a
  * fallback (the CLI's prompt), or, without one, ends `needs-approval`.
  */
@@ -16,7 +16,7 @@ export function approvedAhead(plan: Plan, approvals: Approvals | undefined): Map
   const approved = new Map<string, string>();
   const gated = plan.tasks.filter((task) => task.settings.approval !== undefined);
   if (approvals === true) {
-    for (const task of gated) approved.set(task.name, '--yes');
+    for (const task of gated) approved.set(task.name, 'all gates approved ahead');
     return approved;
   }
   for (const name of approvals ?? []) {

@@ -157,7 +157,7 @@ t.test('approval: no terminal and no approval ends needs-approval, names the fla
     [report.build!.status, report.prod!.status, report.announce!.status, report.docs!.status],
     ['ok', 'needs-approval', 'skipped', 'ok'],
   );
-  t.match(result.stdout, /^prod +│ \? not approved: no terminal to ask on; pass --approve prod \(or --yes\) to approve it$/m);
+  t.match(result.stdout, /^prod +│ \? not approved: no terminal to ask on; pass --approve prod \(or --approve-all\) to approve it$/m);
   t.match(result.stdout, /^\? announce docs \(-j\d+, dag\): 2 ok, 1 needs-approval, 1 skipped; makespan/m);
   t.notOk(existsSync(path.join(dir, 'deployed')));
 });
@@ -170,7 +170,11 @@ t.test('approval: --approve NAME and --yes approve ahead; an unknown name is ref
   t.ok(existsSync(path.join(dir, 'announced')));
   const yes = await runMain(['announce', '--yes'], { cwd: dir });
   t.equal(yes.code, 0);
-  t.match(yes.stdout, /^prod +│ ✓ approved \(--yes\)$/m);
+  t.match(yes.stdout, /^prod +│ ✓ approved \(all gates approved ahead\)$/m);
+  t.match(yes.stderr, /--yes on a run approves every gate, as --approve-all does; use --approve-all/, 'said to be deprecated');
+  const all = await runMain(['announce', '--approve-all'], { cwd: dir });
+  t.match(all.stdout, /^prod +│ ✓ approved \(all gates approved ahead\)$/m);
+  t.equal(all.stderr.includes('deprecated'), false);
   const typo = await runMain(['announce', '--approve', 'prdo'], { cwd: dir });
   t.equal(typo.code, 2);
   t.match(
@@ -267,4 +271,15 @@ t.test('the release example: every outcome in one realistic pipeline', async (t)
   t.ok(migrate.endMs! <= verify.startMs!, 'the database is used by one task at a time');
   const dry = await runMain(['--dry-run'], { cwd: dir });
   t.match(dry.stdout, /with: approval: "Deploy api and web to production\?"; time limit 15m00s/);
+});
+
+t.test('compare: --yes only skips the question; --approve-all approves the gates; an unapproved gate exits 3, as a run does', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('gated', { run: 'true', approval: 'Go?' });\nexport default p;\n",
+  });
+  const unapproved = await runMain(['compare', 'gated', '-j', '1,2', '--yes'], { cwd: dir });
+  t.equal(unapproved.code, 3, 'needs-approval, as a run says it');
+  t.match(unapproved.stdout + unapproved.stderr, /has an approval gate no one approved; pass --approve-all or --approve NAME/);
+  const approved = await runMain(['compare', 'gated', '-j', '1,2', '--yes', '--approve-all'], { cwd: dir });
+  t.equal(approved.code, 0, approved.stderr);
 });
