@@ -98,16 +98,18 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
     if (task.run === undefined && event.status === 'ok') return; // goals finish silently
     const lines = groups.get(task.id);
     groups.delete(task.id);
-    if (ci && lines !== undefined) {
+    // In a CI log every task with a command has its group, an up-to-date one too (its end line is the title).
+    if (ci && (lines !== undefined || task.run !== undefined)) {
       // The group's title is how the task ended; its body, the task's lines.
       const at = Date.parse(start!.startedAt) + event.at;
       const open = ci.groupStart(`${task.name} ${text}`, String(task.id), at);
       if (open !== undefined) screen.print(open);
-      // One stream inside a group: a CI log interleaves two pipes in no reliable order.
-      for (const line of lines) printLine(task, 'stdout', line.text);
+      // One stream inside a group: a CI log interleaves two pipes in no reliable order. A task
+      // that did not run (up to date) has its end line as its group's one line.
+      for (const line of lines ?? [{ stream: 'stdout', text }]) printLine(task, 'stdout', line.text);
       const close = ci.groupEnd(String(task.id), at);
       if (close !== undefined) screen.print(close);
-      if (open === undefined) screen.print(`${prefix(task)} ${text}`);
+      if (open === undefined && lines !== undefined) screen.print(`${prefix(task)} ${text}`);
       if (!succeeded(event.status) && event.status !== 'skipped') {
         const annotation = ci.failure(
           `stagerun: ${task.name} ${event.status}`,
@@ -150,7 +152,10 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
         if (event.task.run === undefined || quiet) break;
         if (mode === 'grouped' && !groups.has(event.task.id)) groups.set(event.task.id, []);
         const attempt = event.attempt > 1 ? c.yellow(` (attempt ${event.attempt} of ${event.task.settings.retries + 1})`) : '';
-        screen.print(`${prefix(event.task)} ${c.dim(`▶ ${describeCommand(event.task.run, event.task.args)}`)}${attempt}`);
+        const started = `${c.dim(`▶ ${describeCommand(event.task.run, event.task.args)}`)}${attempt}`;
+        // In a CI log, the start line is the first line of the task's group.
+        if (ci) groups.get(event.task.id)!.push({ stream: 'stdout', text: started });
+        else screen.print(`${prefix(event.task)} ${started}`);
         break;
       }
       case 'task-output': {

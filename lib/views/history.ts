@@ -78,7 +78,12 @@ export function renderHistory(runs: readonly RunReport[], view: HistoryView): st
   );
   const stats = taskStats(runs);
   if (stats.length > 0) {
-    lines.push('', `tasks over those ${runs.length} runs, slowest (p50) first:`);
+    // The figures are over every recorded run, not only those listed: say so when fewer are listed.
+    const over =
+      recent.length < runs.length
+        ? `all ${runs.length} recorded runs (the last ${recent.length} are listed above)`
+        : `those ${runs.length} run${runs.length === 1 ? '' : 's'}`;
+    lines.push('', `tasks over ${over}, slowest (p50) first:`);
     lines.push(
       ...table(
         [

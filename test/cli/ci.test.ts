@@ -33,17 +33,19 @@ t.test('GitHub Actions: a group per task, an error annotation for the failure, t
     block(result.stdout, /^::group::build/, /^::endgroup::$/)
       .slice(1)
       .map((line) => line.replace(/ +│/, ' │')),
-    ['build │ compiling', 'build │ 50% done', 'build │ linked', '::endgroup::'],
-    "the task's lines inside its group, in order",
+    ['build │ ▶ echo compiling; echo "50% done"; echo linked', 'build │ compiling', 'build │ 50% done', 'build │ linked', '::endgroup::'],
+    "the task's start line and its lines inside its group, in order",
   );
   t.same(
     block(result.stdout, /^::group::deploy/, /^::endgroup::$/)
       .slice(1)
       .map((line) => line.replace(/ +│/, ' │')),
-    ['deploy │ uploading', 'deploy │ no route to host', '::endgroup::'],
+    ['deploy │ ▶ echo uploading; echo "no route to host" >&2; exit 7', 'deploy │ uploading', 'deploy │ no route to host', '::endgroup::'],
     'stderr lines too, in the group, in the order they came',
   );
   t.match(result.stdout, /^::group::build ✓ ok in [\d.]+m?s$/m, 'the group is titled with how the task ended');
+  const outside = result.stdout.split(/^::group::[^\n]*\n[\s\S]*?^::endgroup::$/m).join('');
+  t.notMatch(outside, /▶/, 'no start line outside a group');
   t.match(result.stdout, /^::group::deploy ✗ failed: exit code 7/m);
   // The annotation's data escapes newlines and %; its title escapes : and ,.
   t.match(
@@ -112,4 +114,15 @@ t.test('a job summary that cannot be written is a warning; the run and its exit 
   });
   t.equal(result.code, 0);
   t.match(result.stderr, /the job summary was not written: .*summary\.md\/x/);
+});
+
+t.test('GitHub Actions: an up-to-date task has its group too, its line inside', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('build', { run: 'echo built', inputs: ['src/**'] });\nexport default p;\n",
+    'src/a.ts': 'a',
+  });
+  await runMain(['build'], { cwd: dir });
+  const second = await runMain(['build'], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+  t.equal(second.code, 0);
+  t.match(second.stdout, /^::group::build ≡ up to date: [^\n]*\nbuild +│ ≡ up to date: [^\n]*\n::endgroup::$/m);
 });
