@@ -94,11 +94,11 @@ t.test('bad options are reported when the pipeline is checked, with the task, op
     [(p) => p.task('a', { deps: [42 as never] }), /task 'a': deps must hold task handles/],
     [(p) => p.task('a', { env: { X: 1 as never } }), /task 'a': env.X must be a string/],
     [(p) => p.task('a', { after: ['x'] }), /task 'a': after is for a service's tasks/],
-    [(p) => p.task('has space', {}), /task name must be letters/],
+    [(p) => p.task('has space', {}), /task name must be ASCII letters/],
     [(p) => p.add(service('s').after()).service('t').task('x:y', {}), /no ':' in a service's task names/],
     [(p) => p.service('t', { directory: 'x' } as never), /^service 't': option 'directory' is not an option/],
     [(p) => p.service('t', (() => {}) as never), /^service 't': options must be an object like \{ dir, after \} \(got a function\)/],
-    [(p) => p.service('has space'), /^service 'has space': service name must be letters/],
+    [(p) => p.service('has space'), /^service 'has space': service name must be ASCII letters/],
     [(p) => p.add('x' as never), /^pipeline: add\(\) takes services created with service\(\)/],
     [
       (p) => p.task('a', { timeout: '5 minutes' as never }),

@@ -120,8 +120,8 @@ function nameProblem(kind: 'task' | 'service', name: unknown, local: boolean): I
     `${kind} name`,
     name,
     local
-      ? "must be letters, digits and _ . @ / + - (no ':' in a service's task names; stagerun adds the service prefix)"
-      : "must be letters, digits and _ . @ / + - :, and must not start with ':'",
+      ? "must be ASCII letters, digits and _ . @ / + - (no ':' in a service's task names; stagerun adds the service prefix)"
+      : "must be ASCII letters, digits and _ . @ / + - :, and must not start with ':'",
     undefined,
     kind,
   );

@@ -10,7 +10,7 @@ import { repoRoot } from '../helpers/cli.js';
 t.test('npm pack → npm install into an empty project → npx stagerun deploy -j2', async (t) => {
   const work = mkdtempSync(path.join(tmpdir(), 'stagerun-pack-'));
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
-  // dist/ is already built by `npm test`; skip `prepare` so that packing does not rebuild it.
+  // dist/ is already built by `npm test`; skip `prepack` so that packing does not rebuild it.
   const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -18,6 +18,10 @@ t.test('npm pack → npm install into an empty project → npx stagerun deploy -
     .trim()
     .split('\n')
     .pop()!;
+  // Installing it must run nothing of ours: npm asks to approve any install script (prepare).
+  const manifest = JSON.parse(execFileSync('tar', ['-xOzf', path.join(work, tarball), 'package/package.json'], { encoding: 'utf8' }));
+  t.notOk('prepare' in manifest.scripts, 'the published package.json has no prepare script');
+  t.notOk('install' in manifest.scripts || 'postinstall' in manifest.scripts || 'preinstall' in manifest.scripts);
   const project = path.join(work, 'project');
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'someone-elses-repo', private: true }));
