@@ -13,9 +13,10 @@ import { createTerminalReporter } from '../../lib/sinks/terminal.js';
 import { formatDuration } from '../../lib/util/format.js';
 import { type CompareFormat, renderCompare } from '../../lib/views/compare.js';
 import { list, parseJobsList, parseSchedules, seconds, timeLimit, wholeNumber } from '../args.js';
+import { warn } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
-import { passThrough, selectionOf } from '../selection.js';
+import { passThrough, scopedTargets, selectionOf } from '../selection.js';
 import { type Interrupts, listenForInterrupts } from '../signals.js';
 import { colorLevel, screenOn } from '../terminal.js';
 import type { CompareArgs } from './compare-spec.js';
@@ -50,7 +51,9 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const words = passThrough(args);
   const { resolved, history } = await loadProject(args, io);
   interrupts.arm();
-  const plan = createPlan(resolved, args.targets ?? [], selectionOf(args, words));
+  const scoped = scopedTargets(resolved, io.cwd, args.targets ?? []);
+  if (scoped.note) warn(io, scoped.note);
+  const plan = createPlan(resolved, scoped.targets, selectionOf(args, words));
   // Notes for people go beside a table on stdout, and to stderr beside JSON or CSV (keeping those parseable).
   const notes = format === 'table' ? io.stdout : io.stderr;
   const note = (text: string) => notes.write(`${text}\n`);

@@ -27,10 +27,17 @@ import { explain } from '../explain.js';
 import { printFailure, warn } from '../fail.js';
 import type { CliIo } from '../io.js';
 import { loadProject } from '../project.js';
-import { passThrough, selectionOf } from '../selection.js';
+import { passThrough, scopedTargets, selectionOf } from '../selection.js';
 import { listenForInterrupts } from '../signals.js';
 import { canRedraw, colorLevel, columnsOf, screenOn } from '../terminal.js';
 import type { RunArgs } from './run-spec.js';
+
+/** Targets scoped to the service whose directory stagerun runs in, said when it changes them. */
+function scoped(resolved: ResolvedPipeline, targets: readonly string[], io: CliIo): string[] {
+  const result = scopedTargets(resolved, io.cwd, targets);
+  if (result.note) warn(io, result.note);
+  return result.targets;
+}
 
 /** `stagerun comapre deploy` reads as targets: if the first one is close to a command, say so. */
 function planOrSuggestCommand(resolved: ResolvedPipeline, targets: string[], options: PlanOptions) {
@@ -81,7 +88,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   const plan =
     args.explain !== undefined && resolved.byName.has(args.explain)
       ? createPlan(resolved, [args.explain])
-      : planOrSuggestCommand(resolved, args.targets ?? [], selectionOf(args, words));
+      : planOrSuggestCommand(resolved, scoped(resolved, args.targets ?? [], io), selectionOf(args, words));
   if (graph !== undefined) {
     print(graph === 'dot' ? renderDot(plan) : renderMermaid(plan));
     return 0;

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { runMain, tempProject } from '../helpers/cli.js';
+import { readJson, runMain, tempProject } from '../helpers/cli.js';
 
 const deployfile = `import { pipeline } from 'stagerun';
 const p = pipeline();
@@ -64,4 +64,33 @@ t.test('a flag takes one value: the words after it stay targets', async (t) => {
   t.match(dry.stdout, /^dry run: api:deploy: 2 tasks/m, 'api:deploy is the target, not a second --skip value');
   const repeated = await runMain(['--only', 'fast', '--only', 'slow', '--dry-run'], { cwd: dir });
   t.match(repeated.stdout, /^selected with --only fast,slow/m, 'repeated flags add up');
+});
+
+t.test("from inside a service's directory, a shared name means that service's task, as turbo scopes to a package", async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+for (const name of ['api', 'web']) p.service(name, { dir: 'services/' + name }).task('build', { run: 'echo built >> ran.log' });
+export default p;
+`,
+    'services/api/src/a.ts': 'a',
+    'services/web/src/b.ts': 'b',
+  });
+  const inApi = await runMain(['build', '--report', path.join(dir, 'r.json')], { cwd: path.join(dir, 'services/api/src') });
+  t.equal(inApi.code, 0, inApi.stderr);
+  t.match(inApi.stderr, /in api's directory, build means api:build/);
+  t.same(
+    readJson<{ tasks: { name: string }[] }>(path.join(dir, 'r.json')).tasks.map((task) => task.name),
+    ['api:build'],
+  );
+  const named = await runMain(['web:build', '--report', path.join(dir, 'r.json')], { cwd: path.join(dir, 'services/api') });
+  t.same(readJson<{ tasks: { name: string }[] }>(path.join(dir, 'r.json')).tasks.map((task) => task.name), ['web:build'], 'a full name is as written');
+  t.equal(named.stderr.includes('means'), false);
+  const root = await runMain(['build', '--report', 'r.json'], { cwd: dir });
+  t.same(
+    readJson<{ tasks: { name: string }[] }>(path.join(dir, 'r.json')).tasks.map((task) => task.name),
+    ['api:build', 'web:build'],
+    "from the root, every service's",
+  );
+  t.equal(root.code, 0);
 });
