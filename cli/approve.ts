@@ -5,7 +5,8 @@ import type { AskingScreen } from './terminal.js';
 export function promptApprover(screen: AskingScreen): Approver {
   return {
     request(task, question, signal) {
-      if (!screen.canAsk) return { approved: false, reason: `no terminal to ask on; pass --approve ${task.name} (or --approve-all) to approve it` };
+      if (!screen.canAsk)
+        return { approved: false, reason: `no terminal to ask on; pass --approve ${task.name} (or --approve-all) to approve it` };
       return screen
         .ask(`? ${question} [${task.name}] (y/N) `, signal as AbortSignal)
         .then((answer) =>

@@ -44,7 +44,10 @@ export function scopedTargets(
   const changed = targets.filter((target, index) => scoped[index] !== target);
   if (changed.length === 0) return { targets: scoped, note: undefined };
   const said = changed.map((target) => `${target} means ${service}:${target}`).join(', ');
-  return { targets: scoped, note: `in ${service}'s directory, ${said} (name it service:task, or run from the project's root, for every service's)` };
+  return {
+    targets: scoped,
+    note: `in ${service}'s directory, ${said} (name it service:task, or run from the project's root, for every service's)`,
+  };
 }
 
 /** The service whose directory `cwd` is in (the deepest, if services nest), other than the project's root. */

@@ -97,7 +97,9 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const stopped = measured.stoppedAt;
   if (stopped?.status === 'interrupted') return exitCodeOf(measured.reports.at(-1)!);
   if (stopped?.status === 'needs-approval') {
-    note(`compare: stopped: the run at -j${stopped.jobs} (${stopped.schedule}) has an approval gate no one approved; pass --approve-all or --approve NAME`);
+    note(
+      `compare: stopped: the run at -j${stopped.jobs} (${stopped.schedule}) has an approval gate no one approved; pass --approve-all or --approve NAME`,
+    );
     return exitCodeOf(measured.reports.at(-1)!);
   }
   if (stopped) note(`compare: stopped: the run at -j${stopped.jobs} (${stopped.schedule}) failed, so later figures would not compare`);

@@ -10,7 +10,7 @@ import { succeeded } from '../events/events.js';
 import { describeCommand, type OutputStream } from '../model/model.js';
 import type { PlanTask } from '../plan/plan.js';
 import { printable } from '../util/controls.js';
-import { formatDuration } from '../util/format.js';
+import { formatDuration, shortName } from '../util/format.js';
 import { entry } from '../util/maps.js';
 import { unreachable } from '../util/never.js';
 import type { CiStyle } from './ci.js';
@@ -66,7 +66,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   const prefix = (task: PlanTask) => {
     let made = prefixes.get(task.id);
     if (made === undefined) {
-      const name = task.name.length > width ? `${task.name.slice(0, width - 1)}…` : task.name.padEnd(width);
+      const name = shortName(task.name, width).padEnd(width);
       made = `${colours.get(task.id)!(name)} ${c.dim('│')}`;
       prefixes.set(task.id, made);
     }

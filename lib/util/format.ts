@@ -60,3 +60,23 @@ export function shownNames(names: readonly string[], max = 20): string {
   if (names.length <= max) return names.join(', ');
   return `${names.slice(0, max - 1).join(', ')}, … (${names.length.toLocaleString('en')} in all)`;
 }
+
+/** Names wider than this are cut in tables (`--list`, the summary). */
+export const MAX_NAME_COLUMN = 60;
+
+/**
+ * `name` in at most `width` characters: cut in the middle, so that two long names that differ
+ * at the end (`…:deploy-staging`, `…:deploy-production`) still look different.
+ */
+export function shortName(name: string, width: number): string {
+  if (name.length <= width) return name;
+  const end = Math.ceil((width - 1) / 2);
+  return `${name.slice(0, width - 1 - end)}…${name.slice(name.length - end)}`;
+}
+
+/** A time axis label: whole seconds as `5s`, `10s`, tenths where the step needs them, ms below a second. */
+export function tickLabel(at: number, step: number): string {
+  if (at === 0) return '0';
+  if (step < 1000) return `${Math.round(at)}ms`;
+  return `${Number((at / 1000).toFixed(step % 1000 === 0 ? 0 : 1))}s`;
+}

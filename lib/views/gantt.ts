@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { statusInfo, type TaskStatus } from '../events/events.js';
 import type { RunReport, TaskReport } from '../reports/run-report.js';
-import { formatDuration, padEnd, stageLabel } from '../util/format.js';
+import { formatDuration, padEnd, shortName, stageLabel, tickLabel } from '../util/format.js';
 import { statusMark } from './summary.js';
 
 export interface GanttOptions {
@@ -27,7 +27,7 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
   if (ran.length === 0) return ['(no task ran)'];
   const critical = new Set(report.criticalPath);
   const nameWidth = Math.min(32, Math.max(...ran.map((task) => task.name.length)));
-  const label = (task: TaskReport) => padEnd(task.name.length > nameWidth ? `${task.name.slice(0, nameWidth - 1)}…` : task.name, nameWidth);
+  const label = (task: TaskReport) => padEnd(shortName(task.name, nameWidth), nameWidth);
   const left = nameWidth + 2 + 3 + 1; // name, gap, stage column, gap
   const width = Math.max(20, (options.width ?? 100) - left - 12);
   const span = Math.max(report.makespanMs, 1);
@@ -36,7 +36,7 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
   const step = tickStep(span, Math.floor(width / 10));
   let axis = '';
   for (let at = 0; at <= span + 1e-9; at += step) {
-    const text = at === 0 ? '0' : formatDuration(at).replace(/\.00s$/, 's');
+    const text = tickLabel(at, step);
     const col = column(at);
     if (col >= axis.length) axis = axis.padEnd(col) + text;
   }

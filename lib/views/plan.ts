@@ -4,7 +4,7 @@ import type { Verdict } from '../keys/freshness.js';
 import { describeCommand } from '../model/model.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import type { ResolvedPipeline } from '../plan/resolve.js';
-import { formatDuration, shownNames, stageLabel, table } from '../util/format.js';
+import { formatDuration, MAX_NAME_COLUMN, shortName, shownNames, stageLabel, table } from '../util/format.js';
 
 /** The stages, and for each task its deps and command, and (when tasks declare inputs) whether it would run, and why. */
 export function renderDryRun(plan: Plan, jobs: number, schedule: string, verdicts?: ReadonlyMap<string, Verdict>): string[] {
@@ -53,7 +53,7 @@ export function renderList(pipeline: ResolvedPipeline): string[] {
   const rows = [['task', ...(tagged ? ['tags'] : []), 'deps', 'description']];
   for (const task of pipeline.tasks) {
     rows.push([
-      task.name,
+      shortName(task.name, MAX_NAME_COLUMN),
       ...(tagged ? [task.tags.join(', ') || '—'] : []),
       shownNames(task.deps) || '—',
       task.description ?? (task.run === undefined ? '(goal)' : ''),

@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import { statusInfo, type TaskStatus } from '../events/events.js';
 import type { RunReport, TaskReport } from '../reports/run-report.js';
-import { formatDuration, stageLabel, table } from '../util/format.js';
+import { formatDuration, MAX_NAME_COLUMN, shortName, stageLabel, table } from '../util/format.js';
 
 /** Each status's mark, in its colour: one column wide, so that tables stay aligned. */
 export function statusMark(status: TaskStatus, c: ChalkInstance): string {
@@ -25,7 +25,7 @@ export function summaryTable(report: RunReport, c: ChalkInstance): string[] {
   for (const task of report.tasks) {
     if (!task.command) continue;
     rows.push([
-      task.name,
+      shortName(task.name, MAX_NAME_COLUMN),
       stageLabel(task.stage),
       task.startMs === null ? '—' : formatDuration(task.startMs),
       task.durationMs === null ? '—' : formatDuration(task.durationMs),
