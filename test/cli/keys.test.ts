@@ -146,3 +146,13 @@ export default p;
   t.same(statusesOf(report), { a: 'up-to-date', b: 'ok', c: 'ok', side: 'up-to-date', all: 'ok' });
   t.match(report.tasks[0]!.reason, /^it succeeded in run \S+, which this run resumes$/);
 });
+
+t.test('--explain T explains T: without a default target, and whatever --no-deps or the targets say', async (t) => {
+  const dir = tempProject({ 'deployfile.ts': chain, 'lib/a.ts': 'lib', 'app/main.ts': 'app' });
+  const bare = await runMain(['--explain', 'image'], { cwd: dir });
+  t.equal(bare.code, 0, bare.stderr);
+  t.match(bare.stdout, /^image: would run$/m);
+  const noDeps = await runMain(['lib', '--no-deps', '--explain', 'image'], { cwd: dir });
+  t.equal(noDeps.code, 0, noDeps.stderr);
+  t.match(noDeps.stdout, /^image: would run\n {2}because no successful run of it is recorded/m);
+});
