@@ -77,7 +77,10 @@ t.test('a goal takes no stage of its own: it is in the stage of the last of what
   const plan = createPlan(validatePipeline(p, '/repo'), ['all']);
   t.same(
     plan.stages.map((stage) => stage.map((task) => task.name)),
-    [['a', 'b', 'ab'], ['c', 'all']],
+    [
+      ['a', 'b', 'ab'],
+      ['c', 'all'],
+    ],
   );
   t.same(
     plan.order.map((task) => task.name),

@@ -118,7 +118,8 @@ t.test('a job summary that cannot be written is a warning; the run and its exit 
 
 t.test('GitHub Actions: an up-to-date task has its group too, its line inside', async (t) => {
   const dir = tempProject({
-    'deployfile.ts': "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('build', { run: 'echo built', inputs: ['src/**'] });\nexport default p;\n",
+    'deployfile.ts':
+      "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('build', { run: 'echo built', inputs: ['src/**'] });\nexport default p;\n",
     'src/a.ts': 'a',
   });
   await runMain(['build'], { cwd: dir });

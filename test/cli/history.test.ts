@@ -48,7 +48,11 @@ t.test('history lists runs and per-task p50/p95/success; report shows a run', as
   t.match(history.stdout, /^test +3 +100% +0% +3\d\dms +3\d\dms +3\d\dms$/m, 'test is the slowest');
   const limited = await runMain(['history', '--limit', '2'], { cwd: dir });
   t.match(limited.stdout, /^last 2 of 4 runs/m);
-  t.match(limited.stdout, /^tasks over all 4 recorded runs \(the last 2 are listed above\), slowest \(p50\) first:$/m, 'it says which runs the figures cover');
+  t.match(
+    limited.stdout,
+    /^tasks over all 4 recorded runs \(the last 2 are listed above\), slowest \(p50\) first:$/m,
+    'it says which runs the figures cover',
+  );
   const onlyCi = await runMain(['history', 'ci', '--format', 'json'], { cwd: dir });
   const data = JSON.parse(onlyCi.stdout) as { runs: RunReport[]; tasks: { name: string; successRate: number }[] };
   t.equal(data.runs.length, 3, 'only the runs of ci');

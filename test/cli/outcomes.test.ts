@@ -275,7 +275,8 @@ t.test('the release example: every outcome in one realistic pipeline', async (t)
 
 t.test('compare: --yes only skips the question; --approve-all approves the gates; an unapproved gate exits 3, as a run does', async (t) => {
   const dir = tempProject({
-    'deployfile.ts': "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('gated', { run: 'true', approval: 'Go?' });\nexport default p;\n",
+    'deployfile.ts':
+      "import { pipeline } from 'stagerun';\nconst p = pipeline();\np.task('gated', { run: 'true', approval: 'Go?' });\nexport default p;\n",
   });
   const unapproved = await runMain(['compare', 'gated', '-j', '1,2', '--yes'], { cwd: dir });
   t.equal(unapproved.code, 3, 'needs-approval, as a run says it');

@@ -84,7 +84,11 @@ export default p;
     ['api:build'],
   );
   const named = await runMain(['web:build', '--report', path.join(dir, 'r.json')], { cwd: path.join(dir, 'services/api') });
-  t.same(readJson<{ tasks: { name: string }[] }>(path.join(dir, 'r.json')).tasks.map((task) => task.name), ['web:build'], 'a full name is as written');
+  t.same(
+    readJson<{ tasks: { name: string }[] }>(path.join(dir, 'r.json')).tasks.map((task) => task.name),
+    ['web:build'],
+    'a full name is as written',
+  );
   t.equal(named.stderr.includes('means'), false);
   const root = await runMain(['build', '--report', 'r.json'], { cwd: dir });
   t.same(
