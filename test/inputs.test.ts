@@ -1,6 +1,6 @@
 // Input files (globs, exclusions, .gitignore) and content keys (what changes them, and the stat fast path).
 
-import { mkdirSync, mkdtempSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -154,11 +154,11 @@ t.test('an aborted signal stops the hashing: the keys reject with an AbortError'
   t.equal(Object.keys(whole.get('a')!.parts.files).length, 200, 'a signal that is not aborted changes nothing');
 });
 
-t.test('an input larger than a Buffer can hold is hashed as a stream', async (t) => {
-  const root = tree({ 'small.txt': 'x' });
-  // Sparse: 2.2 GB on paper, a few blocks on disk. readFile refuses anything over 2 GiB.
-  writeFileSync(path.join(root, 'huge.img'), '');
-  truncateSync(path.join(root, 'huge.img'), Math.round(2.2 * 2 ** 30));
-  const keys = await keysOf(root, (p) => p.task('image', { run: 'true', inputs: ['huge.img'] }));
-  t.match(keys.get('image')!.parts.files['huge.img'], /^[0-9a-f]{32}$/);
+t.test('an input is hashed as a stream, in chunks: the hash is that of the whole content (a 5 GB one is in npm run bench)', async (t) => {
+  const { createHash } = await import('node:crypto');
+  const content = Buffer.alloc(3 * 2 ** 20 + 17, 'abc');
+  const root = tree({});
+  writeFileSync(path.join(root, 'big.bin'), content);
+  const keys = await keysOf(root, (p) => p.task('image', { run: 'true', inputs: ['big.bin'] }));
+  t.equal(keys.get('image')!.parts.files['big.bin'], createHash('sha256').update(content).digest('hex').slice(0, 32));
 });
