@@ -2,14 +2,14 @@
 // schema; the same input gives the same bytes; and the exported GitHub jobs, run here one by
 // one in needs order, do what a local run does.
 
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { ENGINES as ENGINE_NAMES, exportPipeline, toPlan } from '../lib/engine.js';
 import { pipeline } from '../lib/index.js';
 import type { RunReport } from '../lib/reports/run-report.js';
-import { copyExample, readJson, repoRoot, runMain } from './helpers/cli.js';
+import { copyExample, readJson, repoRoot, runMain, tempProject } from './helpers/cli.js';
 import {
   BITBUCKET_SCHEMA,
   cloudFormationErrors,
@@ -431,3 +431,53 @@ t.test('Jenkins: Groovy that parses (npm-groovy-lint), locks, an input for the g
   t.match(text, /post \{\n {4}always \{[\s\S]*report --merge \\'stagerun-report-\*\.json\\'/, 'the reports are merged whatever happened');
   t.match(text, /sh 'npx stagerun -f deployfile\.ts "\$STAGERUN_TASK" --no-deps --approve deploy-production --report/);
 });
+
+t.test(
+  'the exported GitLab jobs, each run on a fresh checkout with its needs artifacts, tag with exactly the keys stagerun hash prints',
+  async (t) => {
+    // As a GitLab runner does (gitlab-ci-local the same): every job in a fresh copy of the
+    // repository, with the artifacts of the jobs it needs; no .stagerun/keys.json anywhere.
+    const files = {
+      'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+const api = p.service('api');
+api.task('build', { run: 'mkdir -p dist && echo "$STAGERUN_HASH" > dist/build.txt', inputs: ['src/**'], outputs: ['dist/**'] });
+api.task('image', { run: 'test -f dist/build.txt && echo "api:$STAGERUN_HASH" > image.txt', deps: ['build'], inputs: ['Dockerfile'] });
+p.task('deploy', { run: 'echo "deploy:$STAGERUN_HASH" > deployed.txt', deps: ['api:image'] });
+p.default('deploy');
+export default p;
+`,
+      'api/src/main.ts': 'main',
+      'api/Dockerfile': 'FROM node:20',
+    };
+    const source = tempProject(files);
+    const pipelineFile = parse((await runMain(['export', 'gitlab-ci'], { cwd: source })).stdout) as Record<
+      string,
+      { needs?: { job: string; artifacts: boolean }[]; script?: string[]; artifacts?: { paths: string[] } }
+    >;
+    const jobs = Object.keys(pipelineFile).filter((id) => pipelineFile[id]!.script && id !== 'stagerun-summary');
+    const checkouts = new Map<string, string>();
+    const done = new Set<string>();
+    while (done.size < jobs.length) {
+      const id = jobs.find((job) => !done.has(job) && (pipelineFile[job]!.needs ?? []).every((need) => done.has(need.job)))!;
+      t.ok(id, 'some job always has its needs done');
+      const dir = tempProject(files);
+      for (const need of pipelineFile[id]!.needs ?? []) {
+        if (!need.artifacts) continue;
+        for (const pattern of pipelineFile[need.job]!.artifacts?.paths ?? []) {
+          const base = pattern.replace(/\/\*\*$/, '');
+          const from = path.join(checkouts.get(need.job)!, base);
+          if (existsSync(from)) cpSync(from, path.join(dir, base), { recursive: true });
+        }
+      }
+      const result = await runMain(words(pipelineFile[id]!.script!.at(-1)!).slice(2), { cwd: dir });
+      t.equal(result.code, 0, `${id}: ${result.stderr}`);
+      checkouts.set(id, dir);
+      done.add(id);
+    }
+    const hash = async (task: string) => (await runMain(['hash', task], { cwd: source })).stdout.trim();
+    t.equal(readFileSync(path.join(checkouts.get('api--build')!, 'api/dist/build.txt'), 'utf8').trim(), await hash('api:build'));
+    t.equal(readFileSync(path.join(checkouts.get('api--image')!, 'api/image.txt'), 'utf8').trim(), `api:${await hash('api:image')}`);
+    t.equal(readFileSync(path.join(checkouts.get('deploy')!, 'deployed.txt'), 'utf8').trim(), `deploy:${await hash('deploy')}`);
+  },
+);

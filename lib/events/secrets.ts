@@ -45,11 +45,17 @@ interface SecretHolder {
  * plan of all of it.
  */
 export function declaredSecretValues(pipeline: Pipeline, baseEnv: Readonly<Record<string, string | undefined>>): SecretValues {
-  const tasks = pipeline.definitions().map((definition) => ({
-    env: { ...pipeline.env, ...definition.service?.env, ...definition.settings.env },
-    settings: definition.settings,
-  }));
-  return collectSecrets(pipeline, tasks, baseEnv);
+  // The shared environments once each; a task's own only where it has one (100,000 tasks must
+  // not make 100,000 merged copies), merged where it names secrets that may live in a shared one.
+  const none = { secrets: [] as readonly string[] };
+  const holders: SecretHolder[] = [{ env: pipeline.env, settings: none }];
+  for (const service of pipeline.services.values()) holders.push({ env: service.env, settings: none });
+  for (const definition of pipeline.definitions()) {
+    const { env, secrets } = definition.settings;
+    if (secrets.length > 0) holders.push({ env: { ...pipeline.env, ...definition.service?.env, ...env }, settings: definition.settings });
+    else if (Object.keys(env).length > 0) holders.push({ env, settings: none });
+  }
+  return collectSecrets(pipeline, holders, baseEnv);
 }
 
 /** Values of the variables whose names look secret by default: all that is known before a deployfile loads. */

@@ -22,7 +22,7 @@ export interface TaskNode {
 
 /**
  * A pipeline's or a plan's tasks as a graphology graph: node `String(id)` per task, with its
- * `name`; an edge `dependency → dependent` per dependency. Use graphology's own ecosystem
+ * `name`; an edge `dependency → dependent` per dependency, keyed by a running number. Use graphology's own ecosystem
  * on it; treat it as read-only (the plan is compiled from it once).
  */
 export type TaskGraph = DirectedGraph<TaskNode>;
@@ -42,7 +42,9 @@ export interface CompiledGraph {
 export function buildTaskGraph(names: readonly string[], depIds: readonly (readonly number[])[]): TaskGraph {
   const graph: TaskGraph = new DirectedGraph<TaskNode>({ allowSelfLoops: true });
   for (let id = 0; id < names.length; id++) graph.addNode(id, { name: names[id]! });
-  for (let id = 0; id < names.length; id++) for (const dep of depIds[id]!) graph.addDirectedEdge(dep, id);
+  // Edges keyed by a running number: graphology's own key generator cost 0.18 s at 300,000 edges.
+  let edge = 0;
+  for (let id = 0; id < names.length; id++) for (const dep of depIds[id]!) graph.addDirectedEdgeWithKey(edge++, dep, id);
   return graph;
 }
 
