@@ -77,7 +77,8 @@ export function graphShare(dag, runs) {
     const started = performance.now();
     const graph = new DirectedGraph({ allowSelfLoops: true });
     for (let id = 0; id < depIds.length; id++) graph.addNode(id, { name: names[id] });
-    for (let id = 0; id < depIds.length; id++) for (const dep of depIds[id]) graph.addDirectedEdge(dep, id);
+    let edge = 0;
+    for (let id = 0; id < depIds.length; id++) for (const dep of depIds[id]) graph.addDirectedEdgeWithKey(edge++, dep, id);
     forEachNodeInTopologicalOrder(graph, () => {});
     graphMs.push(performance.now() - started);
   }
