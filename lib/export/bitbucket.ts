@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Document } from 'yaml';
 import type { ExportJob, ExportModel } from './model.js';
-import { header, MERGED_REPORT, summaryCommands } from './shared.js';
+import { header, MERGED_REPORT, penaltyNote, summaryCommands } from './shared.js';
 
 export interface BitbucketOptions {
   /** What barrier stages cost against the DAG, predicted from history (compare --simulate, stages vs dag). */
@@ -81,13 +81,9 @@ export function toBitbucket(model: ExportModel, options: BitbucketOptions = {}):
   if (cached.length > 0)
     file.definitions = { caches: Object.fromEntries(cached.map((one) => [keysCache(one), one.keys!.replace(/\/keys\.json$/, '')])) };
   file.pipelines = { default: steps };
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const penalty = options.penalty;
   const notes = [
     `Bitbucket Pipelines has no job-level dependencies and no nested parallel groups: the ${model.jobs.length} jobs run in ${stages.length} barrier stages (each a parallel group), and a stage starts only when the whole previous one is done.`,
-    penalty
-      ? `From ${penalty.recordedRuns} recorded run${penalty.recordedRuns === 1 ? '' : 's'}, stagerun compare --simulate predicts ${seconds(penalty.stagesMs)} in stages against ${seconds(penalty.dagMs)} following the dependencies (+${(((penalty.stagesMs - penalty.dagMs) / Math.max(1, penalty.dagMs)) * 100).toFixed(0)} %).`
-      : 'No run is recorded yet, so the cost of the stages cannot be predicted: run the pipeline once, then export again.',
+    penaltyNote(options.penalty),
   ];
   for (const one of model.jobs.filter((job) => job.approvals.length > 0))
     notes.push(`approval: ${one.name} asks "${one.approvals.join('", "')}": a manual step.`);

@@ -16,7 +16,7 @@ import { Document } from 'yaml';
 import { shellQuote } from '../model/model.js';
 import type { BitbucketOptions } from './bitbucket.js';
 import type { ExportJob, ExportModel } from './model.js';
-import { header, REPORT_PATTERN } from './shared.js';
+import { header, penaltyNote, REPORT_PATTERN } from './shared.js';
 
 /** CodeBuild's own limit when a task has none (minutes): its default. */
 const DEFAULT_BUILD_MINUTES = 60;
@@ -225,13 +225,9 @@ export function toCodePipeline(model: ExportModel, options: BitbucketOptions = {
 }
 
 function notes(model: ExportModel, stageCount: number, options: BitbucketOptions): string[] {
-  const penalty = options.penalty;
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const out = [
     `CodePipeline has no dependencies between actions: the ${model.jobs.length} jobs run in ${stageCount} stages, a stage once the whole previous one has succeeded; within a stage, a job whose run order is higher waits for every lower one.`,
-    penalty
-      ? `From ${penalty.recordedRuns} recorded run${penalty.recordedRuns === 1 ? '' : 's'}, stagerun compare --simulate predicts ${seconds(penalty.stagesMs)} in stages against ${seconds(penalty.dagMs)} following the dependencies (+${(((penalty.stagesMs - penalty.dagMs) / Math.max(1, penalty.dagMs)) * 100).toFixed(0)} %).`
-      : 'No run is recorded yet, so the cost of the stages cannot be predicted: run the pipeline once, then export again.',
+    penaltyNote(options.penalty),
   ];
   for (const job of model.jobs.filter((one) => one.approvals.length > 0))
     out.push(`approval: ${job.id} asks "${job.approvals.join('", "')}": a Manual approval action before it (it waits at most 7 days).`);

@@ -8,7 +8,7 @@
 import { shellQuote } from '../model/model.js';
 import type { BitbucketOptions } from './bitbucket.js';
 import type { ExportJob, ExportModel } from './model.js';
-import { header, MERGED_REPORT, REPORT_PATTERN } from './shared.js';
+import { header, MERGED_REPORT, penaltyNote, REPORT_PATTERN } from './shared.js';
 
 /** A Groovy single-quoted string: no interpolation, so nothing in a name is evaluated. */
 function quote(text: string): string {
@@ -107,13 +107,9 @@ export function toJenkins(model: ExportModel, options: BitbucketOptions = {}): s
 }
 
 function notes(model: ExportModel, stageCount: number, options: BitbucketOptions): string[] {
-  const penalty = options.penalty;
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const out = [
     `Declarative pipelines have no dependencies between stages: the ${model.jobs.length} jobs run in ${stageCount} stages (each a parallel block), a stage once the whole previous one has passed.`,
-    penalty
-      ? `From ${penalty.recordedRuns} recorded run${penalty.recordedRuns === 1 ? '' : 's'}, stagerun compare --simulate predicts ${seconds(penalty.stagesMs)} in stages against ${seconds(penalty.dagMs)} following the dependencies (+${(((penalty.stagesMs - penalty.dagMs) / Math.max(1, penalty.dagMs)) * 100).toFixed(0)} %).`
-      : 'No run is recorded yet, so the cost of the stages cannot be predicted: run the pipeline once, then export again.',
+    penaltyNote(options.penalty),
   ];
   for (const job of model.jobs.filter((one) => one.approvals.length > 0))
     out.push(`approval: ${job.id} asks "${job.approvals.join('", "')}": an input step; its stage waits until someone approves.`);

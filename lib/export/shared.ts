@@ -39,6 +39,17 @@ export function afterGates(model: ExportModel): Set<string> {
   return after;
 }
 
+/** What barrier stages cost against the DAG, predicted from history (compare --simulate, stages vs dag). */
+export type StagesPenalty = { dagMs: number; stagesMs: number; recordedRuns: number } | undefined;
+
+/** The header's line on what the barrier stages cost, or why it cannot be said yet. */
+export function penaltyNote(penalty: StagesPenalty): string {
+  if (!penalty) return 'No run is recorded yet, so the cost of the stages cannot be predicted: run the pipeline once, then export again.';
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const more = (((penalty.stagesMs - penalty.dagMs) / Math.max(1, penalty.dagMs)) * 100).toFixed(0);
+  return `From ${penalty.recordedRuns} recorded run${penalty.recordedRuns === 1 ? '' : 's'}, stagerun compare --simulate predicts ${seconds(penalty.stagesMs)} in stages against ${seconds(penalty.dagMs)} following the dependencies (+${more} %).`;
+}
+
 /** What the header says of resources merged into one group, and of those a job's one group cannot hold. */
 export function groupNotes(model: ExportModel, kind: string): string[] {
   const notes = model.groups.merged.map(
