@@ -223,7 +223,9 @@ export class LocalExecutor implements Executor {
           settleTimer = setTimeout(settle, OUTPUT_SETTLE_MS);
           return;
         }
-        if (!stopped) leaveToClose();
+        // What is left of its group (a child finishing its SIGTERM handler, a `server &`) is
+        // ended by close(): SIGTERM, then SIGKILL after the grace period, never at once.
+        leaveToClose();
         endTask();
       };
       settleTimer = setTimeout(settle, OUTPUT_SETTLE_MS);
