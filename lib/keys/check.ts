@@ -7,6 +7,7 @@
  */
 
 import { loadExeca } from '../executors/execa.js';
+import { signalGroup, trackGroup, untrackGroup } from '../executors/process-group.js';
 import { copyEnv, taskEnv } from '../executors/task-env.js';
 import { describeCommand } from '../model/model.js';
 import type { ResolvedTask } from '../plan/resolve.js';
@@ -35,28 +36,45 @@ export async function runCheck(task: ResolvedTask, key: string, options: CheckOp
   const execa = await loadExeca();
   const [file, args] = typeof check === 'string' ? ['/bin/sh', ['-c', check]] : [check[0]!, check.slice(1)];
   const timeoutMs = options.timeoutMs ?? CHECK_TIMEOUT_MS;
-  const result = await execa(file, args, {
+  // Its own process group, ended whole (SIGTERM, SIGKILL 2 s later) on an interrupt or its
+  // time limit: execa's own kill would end the shell and leave what it started holding the pipe.
+  const subprocess = execa(file, args, {
     cwd: task.cwd,
     env: taskEnv(copyEnv(options.env), task, 1, key),
     extendEnv: false,
     preferLocal: true,
     localDir: task.cwd,
+    detached: true,
     stdin: 'ignore',
     stdout: 'ignore',
     // Its own words, for a check that could not run: a few lines are plenty.
     maxBuffer: 64 * 1024,
     reject: false,
-    timeout: timeoutMs,
-    forceKillAfterDelay: 2000,
-    cancelSignal: options.signal,
   });
-  if (result.isCanceled) {
+  const pid = subprocess.pid;
+  let why: 'timed-out' | 'interrupted' | undefined;
+  const end = (reason: 'timed-out' | 'interrupted') => {
+    if (pid === undefined || why) return;
+    why = reason;
+    signalGroup(pid, 'SIGTERM');
+    setTimeout(() => signalGroup(pid, 'SIGKILL'), 2000).unref();
+  };
+  if (pid !== undefined) trackGroup(pid);
+  const timer = setTimeout(() => end('timed-out'), timeoutMs);
+  const onAbort = () => end('interrupted');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const result = await subprocess;
+  clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
+  if (pid !== undefined) untrackGroup(pid);
+  if (why === 'interrupted') {
     const error = new Error('the check was interrupted');
     error.name = 'AbortError';
     throw error;
   }
   const said = lastLine(typeof result.stderr === 'string' ? result.stderr : '');
-  if (result.timedOut) return { kind: 'failed', reason: `${shown} could not run: it took longer than ${formatDuration(timeoutMs)}` };
+  if (why === 'timed-out') return { kind: 'failed', reason: `${shown} could not run: it took longer than ${formatDuration(timeoutMs)}` };
   if (result.exitCode === undefined) {
     const why = result.signal
       ? `killed by ${result.signal}`

@@ -156,3 +156,22 @@ t.test('--explain T explains T: without a default target, and whatever --no-deps
   t.equal(noDeps.code, 0, noDeps.stderr);
   t.match(noDeps.stdout, /^image: would run\n {2}because no successful run of it is recorded/m);
 });
+
+t.test('a check is ended whole when it takes too long or the run is interrupted', async (t) => {
+  const { runCheck } = await import('../../lib/keys/check.js');
+  const { validatePipeline } = await import('../../lib/plan/plan.js');
+  const dir = tempProject({});
+  const p = pipeline({ root: dir });
+  p.task('slow', { run: 'true', check: 'sleep 5; echo late' });
+  const task = validatePipeline(p).byName.get('slow')!;
+  const started = Date.now();
+  const result = await runCheck(task, 'abc', { env: process.env, timeoutMs: 300 });
+  t.same(result.kind, 'failed');
+  t.match((result as { reason: string }).reason, /could not run: it took longer than 300ms/);
+  t.ok(Date.now() - started < 3000, 'the shell and its sleep were ended, not waited for');
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 200);
+  const again = Date.now();
+  await t.rejects(runCheck(task, 'abc', { env: process.env, signal: controller.signal }), { name: 'AbortError' });
+  t.ok(Date.now() - again < 3000, 'an interrupt ends it at once');
+});
