@@ -33,6 +33,8 @@ export interface AttemptRecord {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly slot: number;
+  /** CPU time (user + system) of the attempt's process tree, ms; null where it is not known. */
+  readonly cpuMs: number | null;
 }
 
 /** Times (`at`) are milliseconds since the run started, on the run's clock. */
@@ -54,6 +56,14 @@ export interface RunStartEvent {
   readonly timeoutMs: number | null;
   /** Things the person running it should know (a secret too short to mask). */
   readonly warnings: readonly string[];
+  /** The machine it ran on (or, simulated, the one it predicts for). */
+  readonly machine: Machine;
+}
+
+/** A machine's identity (its host name, or a label given with --machine) and its cores. */
+export interface Machine {
+  readonly name: string;
+  readonly cores: number;
 }
 
 /** A task is ready, and waits for a person to approve it (it holds no slot meanwhile). */

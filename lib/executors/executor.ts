@@ -12,10 +12,10 @@ import type { PlanTask } from '../plan/plan.js';
  * interrupted), whatever the process then did.
  */
 export type Outcome =
-  /** The process exited, with this code (0 for a function task that returned). */
-  | { readonly kind: 'exited'; readonly exitCode: number }
+  /** The process exited, with this code (0 for a function task that returned); `cpuMs`: the CPU time its process tree used, where known. */
+  | { readonly kind: 'exited'; readonly exitCode: number; readonly cpuMs?: number }
   /** The process was killed by a signal it did not expect. */
-  | { readonly kind: 'signalled'; readonly signal: string }
+  | { readonly kind: 'signalled'; readonly signal: string; readonly cpuMs?: number }
   /** It never ran: command not found, no permission, bad directory. */
   | { readonly kind: 'could-not-start'; readonly reason: string }
   /** A function task threw (or its promise rejected). */

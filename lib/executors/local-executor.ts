@@ -19,7 +19,7 @@ import type { Execa } from './execa.js';
 import { loadExeca, loadedExeca } from './execa.js';
 import type { Attempt, Executor, Outcome, RunningTask, TaskIO } from './executor.js';
 import { LineSplitter } from './lines.js';
-import { endGroup, groupAlive, signalGroup, trackGroup, untrackGroup } from './process-group.js';
+import { CpuMeter, endGroup, groupAlive, signalGroup, trackGroup, untrackGroup } from './process-group.js';
 import { copyEnv, type Environment, taskEnv } from './task-env.js';
 import { type Watchdog, watchdog, watchdogMark } from './watchdog.js';
 
@@ -69,6 +69,7 @@ export class LocalExecutor implements Executor {
   readonly #env: Readonly<Record<string, string>>;
   readonly #watched: boolean;
   readonly #pressure: OutputPressure | undefined;
+  readonly #cpu = new CpuMeter();
   /** Groups whose leader exited while other members may still run: ended by close(). */
   readonly #lingering = new Map<number, () => Promise<void>>();
 
@@ -153,6 +154,7 @@ export class LocalExecutor implements Executor {
     if (pid !== undefined) {
       trackGroup(pid);
       dog?.watch(pid);
+      this.#cpu.started();
     }
     const out = new LineSplitter((line) => io.output('stdout', line));
     const err = new LineSplitter((line) => io.output('stderr', line));
@@ -213,7 +215,10 @@ export class LocalExecutor implements Executor {
       endTask();
     });
     subprocess.on('exit', (code, signal) => {
-      exited = code !== null ? { kind: 'exited', exitCode: code } : { kind: 'signalled', signal: signal ?? 'an unknown signal' };
+      const cpuMs = this.#cpu.exited();
+      const used = cpuMs === undefined ? {} : { cpuMs };
+      exited =
+        code !== null ? { kind: 'exited', exitCode: code, ...used } : { kind: 'signalled', signal: signal ?? 'an unknown signal', ...used };
       // Output the process wrote just before it exited may still be in the pipe: give it a
       // moment, then end the task even if a background child still holds the pipe.
       const settle = () => {

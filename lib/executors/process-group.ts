@@ -75,3 +75,46 @@ export function trackGroup(pid: number): void {
 export function untrackGroup(pid: number): void {
   liveGroups.delete(pid);
 }
+
+/**
+ * CPU time (user + system) that this process's children used, as the kernel counts it when
+ * they are reaped (with what their own reaped children used: a shell's commands included),
+ * in ms; undefined where there is no /proc (not Linux). An attempt's CPU time is how much it
+ * grew between the attempt's start and its process's exit, counted as `CpuMeter` does.
+ */
+export function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    // After "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    // USER_HZ is 100 on every Linux architecture Node runs on.
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Shares the children's CPU time out among the attempts that end: each exit takes what was
+ * used since the previous one (or since the meter last found nothing running), so two
+ * processes reaped in the same turn may share out imprecisely. 10 ms resolution.
+ */
+export class CpuMeter {
+  #last: number | undefined;
+  #running = 0;
+
+  started(): void {
+    if (this.#running++ === 0) this.#last = childrenCpuMs();
+  }
+
+  /** The CPU time to put down to the attempt whose process just exited. */
+  exited(): number | undefined {
+    this.#running = Math.max(0, this.#running - 1);
+    const now = childrenCpuMs();
+    if (now === undefined || this.#last === undefined) return undefined;
+    const used = now - this.#last;
+    this.#last = now;
+    return Math.max(0, used);
+  }
+}

@@ -21,6 +21,8 @@ export interface AttemptReport {
   exitCode: number | null;
   signal: string | null;
   slot: number;
+  /** CPU time of its process tree, ms; null or absent where not known (older records, function tasks, other systems). */
+  cpuMs?: number | null;
 }
 
 export interface TaskReport {
@@ -77,6 +79,8 @@ export interface RunReport {
   tasks: TaskReport[];
   /** Set on a run merged from the reports of CI jobs (`report --merge`): how many; each job is a slot. */
   mergedFrom?: number;
+  /** The machine it ran on: its name (host name, or `--machine`) and cores; absent in older records. */
+  machine?: { name: string; cores: number } | null;
 }
 
 /** The exit code a run ends stagerun with (see docs/cli.md). */

@@ -4,9 +4,9 @@
  * with a simulated executor and a virtual clock, the tests with their fakes; the options,
  * their checks, their defaults and the duration estimate are the same for all of them.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
-import { fanOut, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from '../events/events.js';
+import { fanOut, type Machine, SCHEDULE_POLICIES, type SchedulePolicy, type Sink } from '../events/events.js';
 import { MIN_SECRET_LENGTH, maskEvent, masker, maskPlan, secretValues } from '../events/secrets.js';
 import type { Executor } from '../executors/executor.js';
 import type { Freshness } from '../keys/freshness.js';
@@ -42,6 +42,8 @@ export interface ExecuteOptions extends DurationRecords, Selection {
   env?: Readonly<Record<string, string | undefined>>;
   /** Content keys and which tasks are up to date (`checkFreshness()`): those are not run. */
   freshness?: Freshness;
+  /** The machine the run is on, or a simulation predicts for (default: this one, by host name, with its cores). */
+  machine?: Machine;
   /** Each task's content key, given to it as `$STAGERUN_HASH` (default: the keys of `freshness`). */
   keys?: ReadonlyMap<string, TaskKey>;
   /** Tasks kept from an earlier run (`resumeFrom()`), by name, with why: they settle up to date without running. */
@@ -56,6 +58,9 @@ export function checkExecuteOptions(options: ExecuteOptions & { graceMs?: unknow
   if (schedule !== undefined && !SCHEDULE_POLICIES.includes(schedule as SchedulePolicy)) {
     throw new InvalidOptionError('schedule', schedule, `must be one of ${SCHEDULE_POLICIES.map((policy) => `'${policy}'`).join(', ')}`);
   }
+  const cores = (options.machine as { cores?: unknown } | undefined)?.cores;
+  if (options.machine !== undefined && (!Number.isInteger(cores) || (cores as number) < 1))
+    throw new InvalidOptionError('machine.cores', cores, 'must be a whole number of at least 1');
   if (timeoutMs === 0) throw new InvalidOptionError('timeoutMs', timeoutMs, 'must be more than 0 (leave it out for no limit)');
   for (const [name, value] of [
     ['timeoutMs', timeoutMs],
@@ -69,6 +74,11 @@ export function checkExecuteOptions(options: ExecuteOptions & { graceMs?: unknow
 
 export function defaultJobs(): number {
   return availableParallelism();
+}
+
+/** This machine: its host name and the cores a process may use. */
+export function thisMachine(): Machine {
+  return { name: hostname(), cores: availableParallelism() };
 }
 
 export interface Execution {
@@ -111,6 +121,7 @@ export function execute(
       approver: approverFor(plan, options.approve, options.approver),
       upToDate: upToDateIds(plan, options.freshness, options.kept),
       hashes: hashesOf(plan, options.keys ?? options.freshness?.keys),
+      machine: options.machine ?? thisMachine(),
       warnings: secrets.tooShort.map(
         (name) =>
           `the secret ${name} is shorter than ${MIN_SECRET_LENGTH} characters, so it is not masked (masking it would garble every line that contains it)`,

@@ -20,7 +20,7 @@
  * - `classify()` (classify.ts): what an attempt's outcome means for its task.
  */
 
-import type { AttemptRecord, RunStatus, SchedulePolicy, Sink, TaskStatus } from '../events/events.js';
+import type { AttemptRecord, Machine, RunStatus, SchedulePolicy, Sink, TaskStatus } from '../events/events.js';
 import { succeeded } from '../events/events.js';
 import { type Executor, exitOf, type Outcome, type TaskIO } from '../executors/executor.js';
 import { type Plan, type PlanTask, remainingPath } from '../plan/plan.js';
@@ -62,6 +62,8 @@ export interface ScheduleOptions {
   upToDate?: ReadonlyMap<number, string>;
   /** Each task's content key (by id), handed to the executor (`STAGERUN_HASH`). */
   hashes?: readonly (string | undefined)[];
+  /** The machine the run is on (or is predicted for). */
+  machine: Machine;
 }
 
 export interface ScheduleHandle {
@@ -130,6 +132,7 @@ export class Scheduler implements ScheduleHandle {
       expectedMs: options.weights,
       timeoutMs: options.timeoutMs ?? null,
       warnings: options.warnings ?? [],
+      machine: options.machine,
     });
     if (options.interrupted) this.#beginStopping('interrupt');
     for (const task of this.#tasks) if (task.depIds.length === 0 && !this.#stop.stopping) this.#becomeReady(task.id);
@@ -332,7 +335,8 @@ export class Scheduler implements ScheduleHandle {
     const exit = exitOf(outcome);
     const startMs = this.#table.attemptStart(id);
     const number = this.#table.attemptNumber(id);
-    const record: AttemptRecord = { number, startMs, endMs, outcome: outcome.kind, ...exit, slot };
+    const cpuMs = raw.kind === 'exited' || raw.kind === 'signalled' ? (raw.cpuMs ?? null) : null;
+    const record: AttemptRecord = { number, startMs, endMs, outcome: outcome.kind, ...exit, slot, cpuMs };
     this.#table.recordAttempt(id, record);
     const verdict = classify(task, {
       outcome,

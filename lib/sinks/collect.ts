@@ -44,6 +44,7 @@ export function createReportSink(): ReportSink {
           startedAt: event.startedAt,
           simulated: event.simulated,
           deployfile: plan.pipeline.source ?? null,
+          machine: { name: event.machine.name, cores: event.machine.cores },
           jobs: event.jobs,
           schedule: event.schedule,
           keepGoing: event.keepGoing,
@@ -79,6 +80,7 @@ export function createReportSink(): ReportSink {
           exitCode: attempt.exitCode,
           signal: attempt.signal,
           slot: attempt.slot,
+          cpuMs: attempt.cpuMs === null ? null : round(attempt.cpuMs),
         }));
         task.flaky = (event.status === 'ok' || event.status === 'no-change') && event.attempts.length > 1;
         if (event.startAt !== null) {

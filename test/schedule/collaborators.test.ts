@@ -39,7 +39,7 @@ t.test('task table: deps counted down, attempts and their times, stages settled'
   t.equal(table.approvalWait(0), null);
   table.setApprovalWait(0, 0);
   t.equal(table.approvalWait(0), 0, 'a wait of 0 ms is a wait');
-  const record = { number: 1, startMs: 10, endMs: 20, outcome: 'exited' as const, exitCode: 1, signal: null, slot: 1 };
+  const record = { number: 1, startMs: 10, endMs: 20, outcome: 'exited' as const, exitCode: 1, signal: null, slot: 1, cpuMs: null };
   table.recordAttempt(0, record);
   t.same(table.attempts(0), [record]);
   t.same(table.lastAttempt(0), record);
