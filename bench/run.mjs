@@ -1,6 +1,6 @@
 // `npm run bench`: stagerun next to GNU make, ninja and just on the same graphs.
 //
-//   node bench/run.mjs [--runs N] [--quick] [--only scheduling,overhead,scale]
+//   node bench/run.mjs [--runs N] [--quick] [--only scheduling,overhead,scale,accuracy,contention,…]
 //
 // Prints Markdown tables (medians of N runs, tools alternating each round) and the
 // performance bars, and writes bench/results/latest.json and latest.md.
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy,hashing,libraries,output' },
+    only: { type: 'string', default: 'scheduling,overhead,scale,history,accuracy,contention,hashing,libraries,output' },
     'scale-tasks': { type: 'string', default: '100000' },
   },
 });
@@ -100,6 +100,7 @@ const results = {
   scale: [],
   history: [],
   accuracy: [],
+  contention: [],
   hashing: [],
 };
 
@@ -249,25 +250,30 @@ if (only.has('history')) {
   results.history.push({ workload: 'one `true` task of a 2,000-task pipeline', historyBytes: size, tools: row });
 }
 
+/** `stagerun compare TARGET --format json …` in `dir`: its rows. */
+function compareIn(dir, target, args) {
+  const result = spawnSync(tools.node, [cli, 'compare', target, '--format', 'json', ...args], { cwd: dir, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`compare failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+/** A copy of a workload directory of this repository, with stagerun linked in as a dependency. */
+function workloadCopy(from, name) {
+  const dir = mkdtempSync(path.join(root, `${name}-`));
+  cpSync(path.join(repo, from), dir, { recursive: true, filter: (src) => !src.includes('.stagerun') });
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(repo, path.join(dir, 'node_modules/stagerun'), 'dir');
+  return dir;
+}
+
 if (only.has('accuracy')) {
   // How close compare --simulate, fed by recorded runs, comes to measured runs of the seed
   // example (1 s deploys): six measured runs record the history the simulation reads.
   log('accuracy: six measured runs of the seed example, then the same simulated');
-  const dir = mkdtempSync(path.join(root, 'accuracy-'));
-  cpSync(path.join(repo, 'examples/seed-services'), dir, { recursive: true, filter: (src) => !src.includes('.stagerun') });
-  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  symlinkSync(repo, path.join(dir, 'node_modules/stagerun'), 'dir');
-  const compare = (extra) => {
-    const result = spawnSync(
-      tools.node,
-      [cli, 'compare', 'deploy', '-j', '1..3', '--schedule', 'dag,stages', '--format', 'json', ...extra],
-      { cwd: dir, encoding: 'utf8' },
-    );
-    if (result.status !== 0) throw new Error(`compare failed: ${result.stderr}`);
-    return JSON.parse(result.stdout);
-  };
-  const measured = compare(['--yes']);
-  const simulated = compare(['--simulate']);
+  const dir = workloadCopy('examples/seed-services', 'accuracy');
+  const jobs = ['-j', '1..3', '--schedule', 'dag,stages'];
+  const measured = compareIn(dir, 'deploy', [...jobs, '--yes']);
+  const simulated = compareIn(dir, 'deploy', [...jobs, '--simulate']);
   for (const row of measured) {
     const guess = simulated.find((other) => other.jobs === row.jobs && other.schedule === row.schedule);
     results.accuracy.push({
@@ -278,6 +284,39 @@ if (only.has('accuracy')) {
       error: Math.abs(guess.makespanMs - row.makespanMs) / row.makespanMs,
     });
   }
+}
+
+if (only.has('contention')) {
+  // The CPU model on a held-out workload (bench/workloads/contention: busy loops and sleeps
+  // in a DAG): measured compare -j1..4 several times (the noise), then simulated from the
+  // history those runs recorded, with the model and without it (--cores 1000: no contention).
+  results.runs.contention = runs(3);
+  const dir = workloadCopy('bench/workloads/contention', 'contention');
+  const jobs = ['-j', '1..4'];
+  const rounds = [];
+  for (let round = 0; round < results.runs.contention; round++) {
+    log(`contention: measured compare -j1..4, round ${round + 1} of ${results.runs.contention}`);
+    rounds.push(compareIn(dir, 'all', [...jobs, '--yes']));
+  }
+  const simulated = compareIn(dir, 'all', [...jobs, '--simulate']);
+  const uncontended = compareIn(dir, 'all', [...jobs, '--simulate', '--cores', '1000']);
+  results.contention = simulated.map((guess) => {
+    const measured = rounds.map((rows) => rows.find((row) => row.jobs === guess.jobs).makespanMs).sort((a, b) => a - b);
+    const medianMs = measured[measured.length >> 1];
+    const naiveMs = uncontended.find((row) => row.jobs === guess.jobs).makespanMs;
+    return {
+      jobs: guess.jobs,
+      cores: guess.cores,
+      measuredMs: medianMs,
+      noise: (measured.at(-1) - measured[0]) / medianMs,
+      simulatedMs: guess.makespanMs,
+      error: Math.abs(guess.makespanMs - medianMs) / medianMs,
+      coresBusy: guess.coresBusy,
+      picked: guess.picked,
+      naiveMs,
+      naiveError: Math.abs(naiveMs - medianMs) / medianMs,
+    };
+  });
 }
 
 if (only.has('hashing')) {

@@ -30,6 +30,7 @@ export {
 // The event stream and what listens to it.
 export {
   fanOut,
+  type Machine,
   RUN_STATUS_TABLE,
   type RunEvent,
   type RunStatus,
@@ -40,6 +41,8 @@ export {
   TASK_STATUSES,
   type TaskStatus,
 } from './events/events.js';
+// The simulator's CPU model: processor sharing on a machine's cores.
+export { CoreSharing, shareRate } from './executors/core-sharing.js';
 export type { Attempt, Executor, Outcome, OutcomeKind, RunningTask, TaskIO } from './executors/executor.js';
 export { LocalExecutor, type LocalExecutorOptions } from './executors/local-executor.js';
 // A CI system's pipeline from the plan.
@@ -92,19 +95,24 @@ export {
   type HistoryWarning,
   historyFile,
   openHistory,
+  type RecentDurations,
   readHistory,
+  recentDurations,
   recordTo,
 } from './reports/history.js';
 export { mergeReports, readReports } from './reports/merge.js';
 export { exitCodeOf, type RunReport, type TaskReport } from './reports/run-report.js';
-export { expectedDurations, median, percentile, type TaskStats, taskStats } from './reports/stats.js';
+export { DurationSamples, expectedDurations, median, percentile, type TaskStats, taskStats } from './reports/stats.js';
 export {
   type CompareRow,
   compareRows,
   comparisonRuns,
+  coresBusy,
   measureConcurrency,
+  PICK_WITHIN,
   simulateConcurrency,
 } from './run/compare.js';
+export { thisMachine } from './run/execute.js';
 // Running and simulating.
 export { type RunHandle, type RunOptions, run, startRun } from './run/run.js';
 export { type SimulatedBehaviour, SimulatedExecutor, type SimulateOptions, simulate } from './run/simulate.js';

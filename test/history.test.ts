@@ -203,3 +203,38 @@ t.test('trimming cuts at a line boundary, without parsing, and keeps what is new
   t.equal(kept[0], '{"line":21}');
   t.match(kept[9], /^\{"schemaVersion":2/);
 });
+
+t.test('durations are read for one machine; older records, without a machine, still read', async (t) => {
+  const file = tempFile();
+  const on = (name: string | undefined, cores: number, a: number, jobs = 1): RunReport => {
+    const report = simulate(seedPipeline(), {
+      jobs,
+      durations: { A: a, B: 1, C: 1, D: 1, E: 1, F: 1 },
+      cpuShares: { A: 0.5 },
+      machine: { name: name ?? 'x', cores },
+    });
+    const real = { ...report, simulated: false };
+    if (name !== undefined) return real;
+    // As written before machines and CPU time were recorded.
+    const { machine: _, ...older } = real;
+    return { ...older, tasks: older.tasks.map((task) => ({ ...task, attempts: task.attempts.map(({ cpuMs: __, ...rest }) => rest) })) };
+  };
+  appendHistory(file, on(undefined, 1, 500));
+  appendHistory(file, on('laptop', 8, 1000));
+  appendHistory(file, on('ci-large', 16, 3000));
+  appendHistory(file, on('ci-large', 16, 5000, 32));
+  for (const wanted of [new Set(['A']), undefined]) {
+    const ci = recentDurations(file, { wanted, machine: 'ci-large' });
+    t.equal(ci.durations.get('A'), 3000, 'only ci-large runs, and of those the one at -j below its cores (before the older record)');
+    t.equal(ci.cores, 16, 'the cores of the newest ci-large run');
+    t.equal(ci.cpuShares.get('A'), 0.5);
+    const laptop = recentDurations(file, { wanted, machine: 'laptop' });
+    t.equal(laptop.durations.get('A'), 1000, "the laptop's run, before the older record");
+    const older = recentDurations(file, { wanted, machine: 'desktop' });
+    t.equal(older.durations.get('A'), 500, 'a machine with no runs of its own: the older record, which does not say where it ran');
+    t.equal(older.cores, undefined);
+    t.equal(laptop.cores, 8);
+    const everywhere = recentDurations(file, { wanted });
+    t.equal(everywhere.runs, 4);
+  }
+});

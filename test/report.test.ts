@@ -94,10 +94,12 @@ t.test('compare output as table, CSV and JSON', async (t) => {
   );
   const table = renderCompare(rows, 'table');
   t.match(table[0], /^N\s+schedule\s+makespan\s+speedup\s+efficiency\s+lower bound\s+gap$/);
-  t.match(table[2], /^2\s+dag\s+3\.00s\s+2\.00×\s+100%\s+3\.00s\s+0\.0%$/);
+  t.match(table[1], /^1\s+dag\s+6\.00s\s+1\.00×\s+100%\s+6\.00s\s+0\.0%$/);
+  t.match(table[2], /^2\s+dag\s+3\.00s\s+2\.00×\s+100%\s+3\.00s\s+0\.0%\s+← pick$/, 'no CPU time known: no cores column');
+  t.equal(table[3], 'pick -j2: the largest N compared; try more');
   const csv = renderCompare(rows, 'csv');
-  t.equal(csv[0], 'jobs,schedule,makespanMs,speedup,efficiency,lowerBoundMs,gap,simulated,ok');
-  t.equal(csv[2], '2,dag,3000,2.000,1.000,3000,0.000,true,true');
+  t.equal(csv[0], 'jobs,schedule,makespanMs,speedup,efficiency,lowerBoundMs,gap,simulated,ok,coresBusy,cores,picked');
+  t.equal(csv[1], `1,dag,6000,1.000,1.000,6000,0.000,true,true,,${rows[0]!.cores},false`);
   const json = JSON.parse(renderCompare(rows, 'json')[0]!);
   t.match(json[1], { jobs: 2, schedule: 'dag', makespanMs: 3000, speedup: 2, efficiency: 1, lowerBoundMs: 3000, simulated: true });
 });

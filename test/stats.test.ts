@@ -4,7 +4,7 @@ import { UsageError } from '../lib/errors.js';
 import { createPlan, validatePipeline } from '../lib/plan/plan.js';
 import { isOwnRun } from '../lib/reports/history.js';
 import type { RunReport } from '../lib/reports/run-report.js';
-import { expectedDurations, median, percentile, taskStats } from '../lib/reports/stats.js';
+import { DurationSamples, expectedDurations, median, percentile, taskStats } from '../lib/reports/stats.js';
 import { compareRows } from '../lib/run/compare.js';
 import { simulate } from '../lib/run/simulate.js';
 import { seedPipeline } from './helpers/seed.js';
@@ -85,4 +85,68 @@ t.test('compare rows: speedup against the first N, efficiency, bound and gap', a
   t.equal(rows[2]!.efficiency, 2 / 3);
   t.equal(rows[4]!.gap, 1 / 3, 'stages at -j2 is a third above the bound');
   t.ok(rows.every((row) => row.simulated));
+});
+
+t.test('compare rows: the N to pick is the smallest within 3% of the best; cores kept busy', async (t) => {
+  const plan = createPlan(validatePipeline(seedPipeline(), '/tmp'));
+  const machine = { name: 'box', cores: 2 };
+  const cpuShares = Object.fromEntries(Object.keys(seedDurations).map((name) => [name, 1]));
+  const reports = [1, 2, 3].map((jobs) => simulate(plan, { jobs, durations: seedDurations, cpuShares, machine }));
+  const rows = compareRows(plan, reports);
+  t.same(
+    rows.map((row) => [row.jobs, row.makespanMs, row.picked, row.coresBusy, row.cores]),
+    [
+      [1, 6000, false, 1, 2],
+      [2, 3000, true, 2, 2],
+      [3, 3500, false, 1.71, 2],
+    ],
+    '-j3 is slower than -j2: three busy tasks share two cores, and the critical one slows down',
+  );
+  const unknown = compareRows(
+    plan,
+    [1, 2].map((jobs) => simulate(plan, { jobs, durations: seedDurations })),
+  );
+  t.same(
+    unknown.map((row) => row.coresBusy),
+    [null, null],
+    'simulated without CPU shares: their CPU time is not known (and they are taken to wait)',
+  );
+  const older = reports.map((report) => ({
+    ...report,
+    machine: undefined,
+    tasks: report.tasks.map((task) => ({ ...task, attempts: task.attempts.map(({ cpuMs: _, ...attempt }) => attempt) })),
+  }));
+  t.same(
+    compareRows(plan, older).map((row) => [row.coresBusy, row.cores]),
+    [
+      [null, null],
+      [null, null],
+      [null, null],
+    ],
+    'older records, without CPU time or machine: not known',
+  );
+});
+
+t.test('expected durations prefer runs at -j no greater than the cores, and take their CPU share', async (t) => {
+  const plan = createPlan(validatePipeline(seedPipeline(), '/tmp'));
+  const at = (jobs: number, a: number, cpuShare: number): RunReport => ({
+    ...simulate(plan, { jobs, durations: { ...seedDurations, A: a }, cpuShares: { A: cpuShare }, machine: { name: 'box', cores: 2 } }),
+    simulated: false,
+  });
+  // Newest first: two contended runs, then two uncontended ones.
+  const samples = new DurationSamples();
+  for (const run of [at(4, 3000, 0.5), at(3, 2800, 0.5), at(2, 1000, 1), at(1, 1200, 0.9)]) samples.add(run);
+  t.equal(samples.durations().get('A'), 1100, 'the -j1 and -j2 runs only');
+  t.equal(samples.cpuShares().get('A'), 0.95);
+
+  const contendedOnly = new DurationSamples();
+  contendedOnly.add(at(4, 3000, 0.5));
+  t.equal(contendedOnly.durations().get('A'), 3000, 'a task only recorded at a high -j keeps those durations');
+
+  const older = new DurationSamples();
+  const run = at(4, 1500, 1);
+  older.add({ ...run, machine: undefined });
+  older.add(at(1, 900, 1));
+  t.equal(older.durations().get('A'), 900, 'an uncontended run comes before an older record (no machine), which does not say');
+  t.equal(new DurationSamples().cpuShares().size, 0);
 });

@@ -132,11 +132,18 @@ export function bars(results) {
       met: unchangedHashing.inProcessMs < 200,
     });
   }
+  for (const row of results.contention ?? []) {
+    checks.push({
+      bar: `CPU-bound workload -j${row.jobs} on ${row.cores} cores: simulated within 10 % of measured`,
+      figure: `${s(row.simulatedMs)} vs ${s(row.measuredMs)}`,
+      met: row.error <= 0.1,
+    });
+  }
   for (const row of results.accuracy ?? []) {
     checks.push({
-      bar: `seed -j${row.jobs} ${row.schedule}: simulated within 5 % of measured`,
+      bar: `seed -j${row.jobs} ${row.schedule}: simulated within 2 % of measured`,
       figure: `${s(row.simulatedMs)} vs ${s(row.measuredMs)}`,
-      met: row.error <= 0.05,
+      met: row.error <= 0.02,
     });
   }
   for (const row of results.history ?? []) {
@@ -284,6 +291,28 @@ export function renderResults(results) {
         ),
       );
     }
+  }
+  if (results.contention?.length) {
+    out.push(
+      '',
+      `### CPU contention (bench/workloads/contention: busy loops and sleeps; measured ${results.runs.contention}×, then simulated from those runs)`,
+      '',
+    );
+    out.push(
+      table(
+        ['-j', 'measured (median)', 'noise (max−min)', 'simulated', 'error', 'cores busy', 'without the CPU model', 'its error'],
+        results.contention.map((row) => [
+          String(row.jobs) + (row.picked ? ' (pick)' : ''),
+          s(row.measuredMs),
+          `${(row.noise * 100).toFixed(1)} %`,
+          s(row.simulatedMs),
+          `${(row.error * 100).toFixed(1)} %`,
+          row.coresBusy === null ? '–' : `${row.coresBusy.toFixed(1)} of ${row.cores}`,
+          s(row.naiveMs),
+          `${(row.naiveError * 100).toFixed(1)} %`,
+        ]),
+      ),
+    );
   }
   if (results.accuracy?.length) {
     out.push('', '### Simulation accuracy (the seed example, 1 s deploys: measured, then simulated from those runs)', '');

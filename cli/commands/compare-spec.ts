@@ -16,6 +16,10 @@ export const compareSpec = {
     type: 'string',
     describe: 'With --simulate: seconds for tasks that have no history (default: median of the known ones, else 1)',
   },
+  cores: {
+    type: 'string',
+    describe: "With --simulate: predict for a machine with this many cores (default: the --machine's, as recorded, else this one's)",
+  },
   format: { type: 'string', choices: ['table', 'json', 'csv'], default: 'table', describe: 'A table for people, JSON or CSV for scripts' },
   yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before running the targets more than once' },
 } as const satisfies Record<string, Options>;

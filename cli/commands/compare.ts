@@ -4,6 +4,7 @@
  */
 
 import { UsageError } from '../../lib/errors.js';
+import type { Machine } from '../../lib/events/events.js';
 import { createPlan, type Plan } from '../../lib/plan/plan.js';
 import type { History } from '../../lib/reports/history.js';
 import { exitCodeOf } from '../../lib/reports/run-report.js';
@@ -15,6 +16,7 @@ import { type CompareFormat, renderCompare } from '../../lib/views/compare.js';
 import { list, parseJobsList, parseSchedules, seconds, timeLimit, wholeNumber } from '../args.js';
 import { warn } from '../fail.js';
 import type { CliIo } from '../io.js';
+import { runMachine } from '../machine.js';
 import { loadProject } from '../project.js';
 import { passThrough, scopedTargets, selectionOf } from '../selection.js';
 import { type Interrupts, listenForInterrupts } from '../signals.js';
@@ -58,17 +60,26 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const notes = format === 'table' ? io.stdout : io.stderr;
   const note = (text: string) => notes.write(`${text}\n`);
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
-  const recent = history.durations(plan.tasks.map((task) => task.name));
+  const here = runMachine(args.machine, io.env);
+  const recent = history.durations(
+    plan.tasks.map((task) => task.name),
+    here.name,
+  );
   const durations = recent.durations;
 
   if (args.simulate) {
+    const named = args.machine !== undefined || io.env.STAGERUN_MACHINE !== undefined;
+    const cores = wholeNumber('--cores', args.cores) ?? (named ? recent.cores : undefined) ?? here.cores;
+    const machine = { name: here.name, cores };
     const { reports, unknown, defaultMs } = simulateConcurrency(plan, runs, {
       durations,
       attempts: recent.attempts,
+      cpuShares: recent.cpuShares,
+      machine,
       defaultDurationMs: defaultDuration === undefined ? undefined : defaultDuration * 1000,
     });
     note(
-      `simulated from ${recent.runs} recorded run${recent.runs === 1 ? '' : 's'} (median duration of each task's last successful runs); nothing was run`,
+      `simulated for ${machine.name} with ${cores} core${cores === 1 ? '' : 's'}, from ${recent.runs} recorded run${recent.runs === 1 ? '' : 's'} there (median duration and CPU share of each task's last successful runs); nothing was run`,
     );
     if (unknown.length > 0) {
       const commands = plan.tasks.filter((task) => task.run !== undefined).length;
@@ -92,7 +103,7 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   }
   const measured = await measureConcurrency(runs, (run, index) => {
     note(`compare: run ${index + 1} of ${runs.length}: ${what} -j${run.jobs} (${run.schedule})…`);
-    return runOnce(plan, run, { io, history, notes, args, grace, historyLimit, interrupts, durations, timeoutMs });
+    return runOnce(plan, run, { io, history, notes, args, grace, historyLimit, interrupts, durations, timeoutMs, machine: here });
   });
   const stopped = measured.stoppedAt;
   if (stopped?.status === 'interrupted') return exitCodeOf(measured.reports.at(-1)!);
@@ -117,6 +128,7 @@ interface RunContext {
   interrupts: Interrupts;
   durations: ReadonlyMap<string, number>;
   timeoutMs: number | undefined;
+  machine: Machine;
 }
 
 async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: number }, context: RunContext) {
@@ -125,6 +137,7 @@ async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: numb
   const handle = await startRun(plan, {
     ...run,
     durations: context.durations,
+    machine: context.machine,
     graceMs: context.grace * 1000,
     sinks,
     env: io.env,

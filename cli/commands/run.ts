@@ -26,6 +26,7 @@ import { list, seconds, timeLimit, wholeNumber } from '../args.js';
 import { explain } from '../explain.js';
 import { printFailure, warn } from '../fail.js';
 import type { CliIo } from '../io.js';
+import { runMachine } from '../machine.js';
 import { loadProject } from '../project.js';
 import { passThrough, scopedTargets, selectionOf } from '../selection.js';
 import { listenForInterrupts } from '../signals.js';
@@ -109,7 +110,11 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     return 0;
   }
 
-  const { durations, attempts } = history.durations(plan.tasks.map((task) => task.name));
+  const machine = runMachine(args.machine, io.env);
+  const { durations, attempts } = history.durations(
+    plan.tasks.map((task) => task.name),
+    machine.name,
+  );
   const level = colorLevel(io.stdout, args.color, io.env);
   const screen = screenOn(io.stdout, io.stderr, canRedraw(io.stdout, io.env), io.ask);
   const sinks: Sink[] = [];
@@ -138,6 +143,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     graceMs: grace * 1000,
     durations,
     attempts,
+    machine,
     sinks,
     env: io.env,
     colorLevel: level,

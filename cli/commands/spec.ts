@@ -34,6 +34,11 @@ export const executionSpec = {
   },
   approve: { type: 'string', describe: "Approve the gates of this task, or of this service's tasks (repeatable, or a,b)" },
   'approve-all': { type: 'boolean', default: false, describe: 'Approve every approval gate' },
+  machine: {
+    type: 'string',
+    describe:
+      'The name durations are recorded and read under (default: $STAGERUN_MACHINE, else the host name), so laptop and CI are not mixed',
+  },
 } as const satisfies Record<string, Options>;
 
 /** `stagerun hash TASK`. */

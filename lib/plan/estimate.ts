@@ -16,6 +16,12 @@ export interface DurationRecords {
   attempts?: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
   /** For tasks without a recorded duration. Default: the median of the known ones, else 1000. */
   defaultDurationMs?: number;
+  /**
+   * The share of a core each task keeps busy (CPU time / wall time, by task name). Given,
+   * a simulation models CPU contention on the machine's cores; tasks without one are taken
+   * to wait (0). `durations` are then the uncontended ones.
+   */
+  cpuShares?: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
 }
 
 export interface Estimates {
@@ -23,6 +29,8 @@ export interface Estimates {
   readonly totalMs: Float64Array;
   /** One attempt, ms, by task id. */
   readonly attemptMs: Float64Array;
+  /** Share of a core one attempt keeps busy, by task id (NaN when not known: it is taken to wait). */
+  readonly cpuShare: Float64Array;
   /** Attempts it is expected to take, by task id (at least 1, at most 1 + its retries). */
   readonly attempts: Uint16Array;
   /** Tasks with a command and no recorded duration. */
@@ -50,7 +58,9 @@ export function expectedTotal(task: PlanTask, attemptMs: number, attempts: numbe
 export function estimate(plan: Plan, records: DurationRecords = {}): Estimates {
   const durations = asMap(records.durations);
   const attemptCounts = asMap(records.attempts);
+  const shares = asMap(records.cpuShares);
   const count = plan.tasks.length;
+  const cpuShare = new Float64Array(count).fill(Number.NaN);
   const attemptMs = new Float64Array(count).fill(Number.NaN);
   const attempts = new Uint16Array(count).fill(1);
   const known: number[] = [];
@@ -60,6 +70,8 @@ export function estimate(plan: Plan, records: DurationRecords = {}): Estimates {
       attemptMs[task.id] = 0;
       continue;
     }
+    const share = shares.get(task.name);
+    if (share !== undefined) cpuShare[task.id] = Math.max(0, share);
     const duration = durations.get(task.name);
     if (duration === undefined) {
       unknown.push(task.name);
@@ -77,5 +89,5 @@ export function estimate(plan: Plan, records: DurationRecords = {}): Estimates {
     if (Number.isNaN(attemptMs[task.id])) attemptMs[task.id] = defaultMs;
     totalMs[task.id] = task.run === undefined ? 0 : expectedTotal(task, attemptMs[task.id]!, attempts[task.id]!);
   }
-  return { totalMs, attemptMs, attempts, unknown, defaultMs };
+  return { totalMs, attemptMs, cpuShare, attempts, unknown, defaultMs };
 }

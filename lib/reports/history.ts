@@ -143,11 +143,12 @@ function lineNumberAt(file: string, offset: number): number {
  */
 export function recentDurations(
   file: string,
-  options: { wanted?: ReadonlySet<string>; deployfile?: string; onWarning?: WarningHandler } = {},
+  options: { wanted?: ReadonlySet<string>; deployfile?: string; machine?: string; onWarning?: WarningHandler } = {},
 ): RecentDurations {
   const samples = new DurationSamples(options.wanted);
   const targeted = options.wanted && options.wanted.size <= TARGETED_TASKS ? options.wanted : undefined;
   let runs = 0;
+  let cores: number | undefined;
   try {
     if (existsSync(file)) {
       for (const { text, offset } of linesFromEnd(file)) {
@@ -158,6 +159,8 @@ export function recentDurations(
           continue;
         }
         if (!isOwnRun(run, options.deployfile)) continue;
+        if (options.machine !== undefined && run.machine && run.machine.name !== options.machine) continue;
+        cores ??= run.machine?.cores;
         runs++;
         if (samples.add(run) || runs >= DURATION_LOOKBACK_RUNS) break;
       }
@@ -165,7 +168,7 @@ export function recentDurations(
   } catch (error) {
     options.onWarning?.({ file, line: 0, reason: unreadable(error) });
   }
-  return { durations: samples.durations(), attempts: samples.attempts(), runs };
+  return { durations: samples.durations(), attempts: samples.attempts(), cpuShares: samples.cpuShares(), runs, cores };
 }
 
 /** Up to this many wanted tasks, their records are cut out of each line rather than the whole line parsed. */
@@ -186,7 +189,9 @@ function wantedTasksOf(line: string, wanted: ReadonlySet<string>): RunReport | u
   const header = line.slice(0, tasksAt);
   const simulated = /"simulated":(true|false)[,}]/.exec(header)?.[1];
   const deployfile = /"deployfile":("(?:[^"\\]|\\.)*")[,}]/.exec(header)?.[1];
-  if (simulated === undefined || deployfile === undefined) return undefined;
+  const jobs = /"jobs":(\d+)[,}]/.exec(header)?.[1];
+  const machine = /"machine":(null|\{"name":"(?:[^"\\]|\\.)*","cores":\d+\})[,}]/.exec(header)?.[1];
+  if (simulated === undefined || deployfile === undefined || jobs === undefined) return undefined;
   const tasks: TaskReport[] = [];
   try {
     for (const name of wanted) {
@@ -196,7 +201,13 @@ function wantedTasksOf(line: string, wanted: ReadonlySet<string>): RunReport | u
       if (end < 0) return undefined;
       tasks.push(JSON.parse(line.slice(start, end)) as TaskReport);
     }
-    return { simulated: simulated === 'true', deployfile: JSON.parse(deployfile) as string, tasks } as RunReport;
+    return {
+      simulated: simulated === 'true',
+      deployfile: JSON.parse(deployfile) as string,
+      jobs: Number(jobs),
+      ...(machine === undefined ? {} : { machine: JSON.parse(machine) as RunReport['machine'] }),
+      tasks,
+    } as RunReport;
   } catch {
     return undefined;
   }
@@ -224,8 +235,12 @@ export interface RecentDurations {
   durations: Map<string, number>;
   /** Task name → how many attempts it usually takes. */
   attempts: Map<string, number>;
+  /** Task name → median share of a core it kept busy, where its CPU time was recorded. */
+  cpuShares: Map<string, number>;
   /** How many recorded runs were read to find them. */
   runs: number;
+  /** The cores of the machine of the newest of those runs that says (older records do not). */
+  cores?: number;
 }
 
 /** Real runs only, and only those of this deployfile (history may be shared by several in one directory). */
@@ -355,8 +370,12 @@ export interface History {
   readonly file: string;
   /** Real runs of this deployfile, oldest first; damaged lines are reported once. */
   runs(): RunReport[];
-  /** Median duration of each task (of `wanted`, or all) over its last successful runs; reads only recent runs. */
-  durations(wanted?: Iterable<string>): RecentDurations;
+  /**
+   * Median duration of each task (of `wanted`, or all) over its last successful runs; reads
+   * only recent runs, and of those, given `machine`, only the ones on that machine (and older
+   * records, which do not say where they ran).
+   */
+  durations(wanted?: Iterable<string>, machine?: string): RecentDurations;
   /** A sink that records the finished run here, reporting (not throwing) if it cannot. */
   recorder(limit?: number): Sink;
 }
@@ -368,8 +387,8 @@ export function openHistory(deployfile: string, options: HistoryOptions = {}): H
   return {
     file,
     runs,
-    durations: (wanted) =>
-      recentDurations(file, { wanted: wanted ? new Set(wanted) : undefined, deployfile, onWarning: options.onWarning }),
+    durations: (wanted, machine) =>
+      recentDurations(file, { wanted: wanted ? new Set(wanted) : undefined, deployfile, machine, onWarning: options.onWarning }),
     recorder: (limit) => recordTo(file, { limit, onError: options.onError }),
   };
 }

@@ -19,15 +19,39 @@ export function median(values: readonly number[]): number {
 /** Successful runs of a task that its expected duration is the median of. */
 export const DURATION_SAMPLES = 10;
 
+interface Samples {
+  attemptMs: number[];
+  attempts: number[];
+  /** CPU time / wall time of the attempts whose CPU time is known. */
+  shares: number[];
+  /** How telling the samples kept are (see `rank`): better ones replace them. */
+  rank: number;
+}
+
+const noSamples = (): Samples => ({ attemptMs: [], attempts: [], shares: [], rank: -1 });
+
 /**
- * What recent runs say each task takes: a successful attempt's duration and how many
- * attempts it took, over its last successful runs. Fed runs newest first; `ok` runs
- * count, and `no-change` ones only for a task that has no `ok` run (doing nothing is
- * often much quicker than deploying).
+ * How telling a run's durations are for the simulator, which needs uncontended ones: 2 for
+ * a run at -j no greater than its machine's cores (its tasks did not slow each other down),
+ * 1 for an older record (which does not say), 0 for a run at a higher -j.
+ */
+function rank(run: RunReport): number {
+  if (!run.machine) return 1;
+  return run.jobs <= run.machine.cores ? 2 : 0;
+}
+
+/**
+ * What recent runs say each task takes: a successful attempt's duration, the share of a
+ * core it kept busy, and how many attempts it took, over its last successful runs. Fed
+ * runs newest first; `ok` runs count, and `no-change` ones only for a task that has no
+ * `ok` run (doing nothing is often much quicker than deploying). Of a task's runs, only
+ * the most telling are kept (`rank`): durations at -j no greater than the cores where there
+ * are any, since only those are the uncontended ones the simulator's CPU model starts
+ * from; a task only ever recorded at a higher -j keeps those, and predictions run long.
  */
 export class DurationSamples {
-  readonly #ok = new Map<string, { attemptMs: number[]; attempts: number[] }>();
-  readonly #noChange = new Map<string, { attemptMs: number[]; attempts: number[] }>();
+  readonly #ok = new Map<string, Samples>();
+  readonly #noChange = new Map<string, Samples>();
   #complete = 0;
 
   constructor(
@@ -37,27 +61,35 @@ export class DurationSamples {
 
   /** Adds a run (call newest first); true once every wanted task has all its samples. */
   add(run: RunReport): boolean {
+    const runRank = rank(run);
     for (const task of run.tasks) {
       if (!task.command || (task.status !== 'ok' && task.status !== 'no-change')) continue;
       if (this.wanted && !this.wanted.has(task.name)) continue;
       const last = task.attempts.at(-1);
       if (!last) continue;
-      const samples = entry(task.status === 'ok' ? this.#ok : this.#noChange, task.name, () => ({
-        attemptMs: [] as number[],
-        attempts: [] as number[],
-      }));
+      const samples = entry(task.status === 'ok' ? this.#ok : this.#noChange, task.name, noSamples);
+      if (runRank < samples.rank) continue;
+      if (runRank > samples.rank) {
+        samples.attemptMs.length = samples.attempts.length = samples.shares.length = 0;
+        samples.rank = runRank;
+      }
       if (samples.attemptMs.length >= this.limit) continue;
       samples.attemptMs.push(last.durationMs);
       samples.attempts.push(task.attempts.length);
-      if (task.status === 'ok' && samples.attemptMs.length === this.limit) this.#complete++;
+      if (typeof last.cpuMs === 'number' && last.durationMs > 0) samples.shares.push(last.cpuMs / last.durationMs);
+      if (task.status === 'ok' && runRank === 2 && samples.attemptMs.length === this.limit) this.#complete++;
     }
     return this.wanted !== undefined && this.#complete === this.wanted.size;
   }
 
-  #medians(pick: (samples: { attemptMs: number[]; attempts: number[] }) => number[]): Map<string, number> {
+  #medians(pick: (samples: Samples) => number[]): Map<string, number> {
     const result = new Map<string, number>();
-    for (const [name, samples] of this.#noChange) result.set(name, median(pick(samples)));
-    for (const [name, samples] of this.#ok) result.set(name, median(pick(samples)));
+    for (const map of [this.#noChange, this.#ok]) {
+      for (const [name, samples] of map) {
+        const values = pick(samples);
+        if (values.length > 0) result.set(name, median(values));
+      }
+    }
     return result;
   }
 
@@ -69,6 +101,11 @@ export class DurationSamples {
   /** Task name → median number of attempts it took. */
   attempts(): Map<string, number> {
     return this.#medians((samples) => samples.attempts);
+  }
+
+  /** Task name → median share of a core it kept busy (CPU time / wall time), for tasks whose CPU time was recorded. */
+  cpuShares(): Map<string, number> {
+    return this.#medians((samples) => samples.shares);
   }
 }
 

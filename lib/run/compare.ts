@@ -7,7 +7,7 @@ import type { SchedulePolicy } from '../events/events.js';
 import { estimate } from '../plan/estimate.js';
 import { bounds, type Plan } from '../plan/plan.js';
 import type { RunReport } from '../reports/run-report.js';
-import { simulate } from './simulate.js';
+import { type SimulateOptions, simulate } from './simulate.js';
 
 export interface CompareRow {
   jobs: number;
@@ -22,7 +22,16 @@ export interface CompareRow {
   gap: number;
   simulated: boolean;
   ok: boolean;
+  /** Cores the run kept busy on average (its tasks' CPU time / makespan); null where CPU time was not recorded. */
+  coresBusy: number | null;
+  /** The cores of the machine it ran on (or was predicted for); null in older records. */
+  cores: number | null;
+  /** The N to pick for this schedule: the smallest whose makespan is within PICK_WITHIN of the best. */
+  picked: boolean;
 }
+
+/** An N whose makespan is within this share of the best one's is good enough: fewer jobs, less contention. */
+export const PICK_WITHIN = 0.03;
 
 /** Every (schedule, N) pair of a comparison, in the order they run: each policy across all N. */
 export function comparisonRuns(
@@ -66,7 +75,7 @@ export interface Simulated {
 export function simulateConcurrency(
   plan: Plan,
   runs: readonly { schedule: SchedulePolicy; jobs: number }[],
-  options: { durations: ReadonlyMap<string, number>; attempts?: ReadonlyMap<string, number>; defaultDurationMs?: number },
+  options: Pick<SimulateOptions, 'durations' | 'attempts' | 'cpuShares' | 'machine' | 'defaultDurationMs'>,
 ): Simulated {
   const { unknown, defaultMs } = estimate(plan, options);
   const reports = runs.map(({ schedule, jobs }) => simulate(plan, { ...options, jobs, schedule }));
@@ -81,9 +90,38 @@ export function measuredWeights(plan: Plan, report: RunReport): Float64Array {
   return weights;
 }
 
+/** Cores kept busy on average: the CPU time of every attempt over the makespan; null when none was recorded. */
+export function coresBusy(report: RunReport): number | null {
+  let cpuMs = 0;
+  let known = false;
+  for (const task of report.tasks) {
+    for (const attempt of task.attempts) {
+      if (typeof attempt.cpuMs !== 'number') continue;
+      cpuMs += attempt.cpuMs;
+      known = true;
+    }
+  }
+  return known && report.makespanMs > 0 ? Math.round((cpuMs / report.makespanMs) * 100) / 100 : null;
+}
+
+/** The smallest N of each schedule whose successful run is within PICK_WITHIN of that schedule's best. */
+function picks(reports: readonly RunReport[]): Set<RunReport> {
+  const picked = new Set<RunReport>();
+  const policies = new Set(reports.map((report) => report.schedule));
+  for (const schedule of policies) {
+    const ok = reports.filter((report) => report.schedule === schedule && report.ok);
+    if (ok.length === 0) continue;
+    const best = Math.min(...ok.map((report) => report.makespanMs));
+    const good = ok.filter((report) => report.makespanMs <= best * (1 + PICK_WITHIN));
+    picked.add(good.reduce((a, b) => (b.jobs < a.jobs ? b : a)));
+  }
+  return picked;
+}
+
 /** One row per report, in order; speedups are against the first report of the same schedule. */
 export function compareRows(plan: Plan, reports: readonly RunReport[]): CompareRow[] {
   const baseline = new Map<SchedulePolicy, RunReport>();
+  const picked = picks(reports);
   return reports.map((report) => {
     if (!baseline.has(report.schedule)) baseline.set(report.schedule, report);
     const first = baseline.get(report.schedule)!;
@@ -99,6 +137,9 @@ export function compareRows(plan: Plan, reports: readonly RunReport[]): CompareR
       gap: lowerBoundMs > 0 ? (report.makespanMs - lowerBoundMs) / lowerBoundMs : 0,
       simulated: report.simulated,
       ok: report.ok,
+      coresBusy: coresBusy(report),
+      cores: report.machine?.cores ?? null,
+      picked: picked.has(report),
     };
   });
 }

@@ -139,7 +139,11 @@ t.test('compare, measured: asks first; with --yes runs once per N and records ea
   t.equal(read(dir).runs.length, 2);
   const csv = await runMain(['compare', 'ci', '-j', '2', '--format', 'csv'], { cwd: dir });
   t.equal(csv.code, 0, 'one run needs no confirmation');
-  t.match(csv.stdout, /^jobs,schedule,makespanMs,speedup,efficiency,lowerBoundMs,gap,simulated,ok\n2,dag,\d+(\.\d)?,1\.000,1\.000,/);
+  t.match(
+    csv.stdout,
+    /^jobs,schedule,makespanMs,speedup,efficiency,lowerBoundMs,gap,simulated,ok,coresBusy,cores,picked\n2,dag,\d+(\.\d)?,1\.000,1\.000,.*,false,true,\d+(\.\d+)?,\d+,true\n$/,
+    'a measured run records the CPU time its tasks used, and the cores',
+  );
 });
 
 t.test('compare --simulate says which tasks had no history, and the default used', async (t) => {
@@ -147,9 +151,10 @@ t.test('compare --simulate says which tasks had no history, and the default used
   await runMain(['build'], { cwd: dir });
   const result = await runMain(['compare', 'ci', '-j', '1..3', '--simulate'], { cwd: dir });
   t.equal(result.code, 0, result.stderr);
-  t.match(result.stdout, /simulated from 1 recorded run .*; nothing was run/);
+  t.match(result.stdout, /simulated for \S+ with \d+ cores?, from 1 recorded run there .*; nothing was run/);
   t.match(result.stdout, /no history for 2 of 3 tasks \(test, lint\): simulated at 2\d\dms each \(the median of the known tasks\)/);
-  t.match(result.stdout, /^N +schedule +makespan +speedup +efficiency +lower bound +gap$/m);
+  t.match(result.stdout, /^N +schedule +makespan +speedup +efficiency +lower bound +gap +cores busy$/m);
+  t.match(result.stdout, /^pick -j2: more jobs gain under 3%/m);
   const fixed = await runMain(['compare', 'ci', '-j', '1', '--simulate', '--default-duration', '2', '--format', 'json'], { cwd: dir });
   t.match(fixed.stderr, /simulated at 2\.00s each \(--default-duration\)/);
   t.ok(JSON.parse(fixed.stdout)[0].makespanMs > 4000);
