@@ -3,7 +3,12 @@ import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { CpuMeter, childrenCpuMs } from '../lib/executors/process-group.js';
 
-const spin = (ms: number) => spawnSync(process.execPath, ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end);`]);
+/** Computes until it has used `ms` of CPU time, however loaded the machine is. */
+const spin = (ms: number) =>
+  spawnSync(process.execPath, [
+    '-e',
+    `const start = process.cpuUsage(); for (;;) { const u = process.cpuUsage(start); if (u.user + u.system >= ${ms * 1000}) break; }`,
+  ]);
 const nap = (seconds: number) => spawnSync('sleep', [String(seconds)]);
 
 t.test('the CPU time of reaped children, where /proc says', { skip: process.platform !== 'linux' && 'Linux only' }, async (t) => {

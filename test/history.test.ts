@@ -225,7 +225,7 @@ t.test('durations are read for one machine; older records, without a machine, st
   appendHistory(file, on('ci-large', 16, 5000, 32));
   for (const wanted of [new Set(['A']), undefined]) {
     const ci = recentDurations(file, { wanted, machine: 'ci-large' });
-    t.equal(ci.durations.get('A'), 3000, 'only ci-large runs, and of those the one at -j below its cores (before the older record)');
+    t.equal(ci.durations.get('A'), 4000, 'only the ci-large runs (at -j32, A still had its cores to itself), not the older record');
     t.equal(ci.cores, 16, 'the cores of the newest ci-large run');
     t.equal(ci.cpuShares.get('A'), 0.5);
     const laptop = recentDurations(file, { wanted, machine: 'laptop' });

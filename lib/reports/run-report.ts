@@ -23,6 +23,8 @@ export interface AttemptReport {
   slot: number;
   /** CPU time of its process tree, ms; null or absent where not known (older records, function tasks, other systems). */
   cpuMs?: number | null;
+  /** Mean cores the run's other attempts kept busy while it ran (busy-around.ts); null or absent where not known. */
+  busyAround?: number | null;
 }
 
 export interface TaskReport {

@@ -1,6 +1,6 @@
 /** Figures from history: expected durations, percentiles, success rates. */
 import { entry } from '../util/maps.js';
-import type { RunReport } from './run-report.js';
+import type { AttemptReport, RunReport } from './run-report.js';
 
 /** Nearest-rank percentile of an ascending array (q in 0..1); NaN when empty. */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -30,14 +30,22 @@ interface Samples {
 
 const noSamples = (): Samples => ({ attemptMs: [], attempts: [], shares: [], rank: -1 });
 
+/** Cores busy around an attempt at or above this share of the machine's: it may have been slowed down. */
+export const BUSY_MACHINE = 0.9;
+
 /**
- * How telling a run's durations are for the simulator, which needs uncontended ones: 2 for
- * a run at -j no greater than its machine's cores (its tasks did not slow each other down),
- * 1 for an older record (which does not say), 0 for a run at a higher -j.
+ * How telling an attempt's duration is for the simulator, which needs uncontended ones:
+ * 2 when it did not have to share the cores (the cores the other attempts kept busy meanwhile
+ * plus its own came to less than 90 % of the machine's, or nothing else was computing; for
+ * records without that figure, a run at -j no greater than the cores), 1 for an older record
+ * (which does not say where it ran), 0 otherwise.
  */
-function rank(run: RunReport): number {
+function rank(run: RunReport, attempt: AttemptReport): number {
   if (!run.machine) return 1;
-  return run.jobs <= run.machine.cores ? 2 : 0;
+  const { busyAround, cpuMs, durationMs } = attempt;
+  if (typeof busyAround !== 'number' || typeof cpuMs !== 'number' || durationMs <= 0) return run.jobs <= run.machine.cores ? 2 : 0;
+  const alone = busyAround < 0.05;
+  return alone || busyAround + cpuMs / durationMs < BUSY_MACHINE * run.machine.cores ? 2 : 0;
 }
 
 /**
@@ -45,9 +53,9 @@ function rank(run: RunReport): number {
  * core it kept busy, and how many attempts it took, over its last successful runs. Fed
  * runs newest first; `ok` runs count, and `no-change` ones only for a task that has no
  * `ok` run (doing nothing is often much quicker than deploying). Of a task's runs, only
- * the most telling are kept (`rank`): durations at -j no greater than the cores where there
- * are any, since only those are the uncontended ones the simulator's CPU model starts
- * from; a task only ever recorded at a higher -j keeps those, and predictions run long.
+ * the most telling are kept (`rank`): attempts that did not share the cores where there are
+ * any, since only those give the uncontended durations the simulator's CPU model starts
+ * from; a task only ever recorded on a busy machine keeps those, and predictions run long.
  */
 export class DurationSamples {
   readonly #ok = new Map<string, Samples>();
@@ -61,13 +69,13 @@ export class DurationSamples {
 
   /** Adds a run (call newest first); true once every wanted task has all its samples. */
   add(run: RunReport): boolean {
-    const runRank = rank(run);
     for (const task of run.tasks) {
       if (!task.command || (task.status !== 'ok' && task.status !== 'no-change')) continue;
       if (this.wanted && !this.wanted.has(task.name)) continue;
       const last = task.attempts.at(-1);
       if (!last) continue;
       const samples = entry(task.status === 'ok' ? this.#ok : this.#noChange, task.name, noSamples);
+      const runRank = rank(run, last);
       if (runRank < samples.rank) continue;
       if (runRank > samples.rank) {
         samples.attemptMs.length = samples.attempts.length = samples.shares.length = 0;

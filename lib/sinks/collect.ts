@@ -1,5 +1,6 @@
 /** The sink that builds the run report (reports/run-report.ts) from the event stream. */
 import type { RunEvent, Sink } from '../events/events.js';
+import { markBusyAround } from '../reports/busy-around.js';
 import { observedCriticalPath } from '../reports/critical-path.js';
 import { REPORT_SCHEMA_VERSION, type RunReport, type TaskReport } from '../reports/run-report.js';
 import { unreachable } from '../util/never.js';
@@ -96,6 +97,7 @@ export function createReportSink(): ReportSink {
         report.ok = event.status === 'ok';
         report.makespanMs = round(event.makespanMs);
         report.criticalPath = observedCriticalPath(byId, event.makespanMs);
+        markBusyAround(byId);
         break;
       }
       case 'approval-wait':

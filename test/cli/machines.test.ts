@@ -11,7 +11,8 @@ import { historyOf, read } from '../helpers/history-project.js';
 
 const busy = `import { pipeline } from 'stagerun';
 const p = pipeline();
-const spin = "node -e 'const end = Date.now() + 300; while (Date.now() < end);'";
+// Computes until it has used 300 ms of CPU time, however loaded the machine is.
+const spin = "node -e 'const start = process.cpuUsage(); for (;;) { const u = process.cpuUsage(start); if (u.user + u.system >= 300000) break; }'";
 p.task('a', { run: spin });
 p.task('b', { run: spin });
 p.task('nap', { run: 'sleep 0.3' });
