@@ -22,7 +22,7 @@ import { DEFAULT_HISTORY_LIMIT } from '../util/defaults.js';
 import { withLock } from '../util/lock.js';
 import { ensureStateDir, stateDirOf } from '../util/state-dir.js';
 import { describeWriteError } from '../util/write-error.js';
-import { REPORT_SCHEMA_VERSION, type RunReport, readReport, type TaskReport } from './run-report.js';
+import { machineOf, REPORT_SCHEMA_VERSION, type RunReport, readReport, type TaskReport } from './run-report.js';
 import { DurationSamples } from './stats.js';
 
 export { DEFAULT_HISTORY_LIMIT };
@@ -159,8 +159,9 @@ export function recentDurations(
           continue;
         }
         if (!isOwnRun(run, options.deployfile)) continue;
-        if (options.machine !== undefined && run.machine && run.machine.name !== options.machine) continue;
-        cores ??= run.machine?.cores;
+        const machine = machineOf(run);
+        if (options.machine !== undefined && machine && machine.name !== options.machine) continue;
+        cores ??= machine?.cores;
         runs++;
         if (samples.add(run) || runs >= DURATION_LOOKBACK_RUNS) break;
       }

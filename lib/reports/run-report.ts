@@ -102,6 +102,18 @@ export function newRunId(startedAt: string): string {
  * A run record as read back (from history, from a file): the report, upgraded to the
  * current schema, or the reason it is not one.
  */
+/**
+ * The machine a recorded run names, when the record holds a sound one (a name and at least
+ * one core); undefined for older records and for a hand-edited or damaged field, which are
+ * then read as records that do not say where they ran.
+ */
+export function machineOf(run: Pick<RunReport, 'machine'>): { name: string; cores: number } | undefined {
+  const machine = run.machine as { name?: unknown; cores?: unknown } | null | undefined;
+  if (typeof machine !== 'object' || machine === null) return undefined;
+  const { name, cores } = machine;
+  return typeof name === 'string' && Number.isInteger(cores) && (cores as number) >= 1 ? { name, cores: cores as number } : undefined;
+}
+
 export function readReport(value: unknown): RunReport | string {
   const record = value as Record<string, unknown> | null;
   if (

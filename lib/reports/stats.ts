@@ -1,6 +1,6 @@
 /** Figures from history: expected durations, percentiles, success rates. */
 import { entry } from '../util/maps.js';
-import type { AttemptReport, RunReport } from './run-report.js';
+import { type AttemptReport, machineOf, type RunReport } from './run-report.js';
 
 /** Nearest-rank percentile of an ascending array (q in 0..1); NaN when empty. */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -41,11 +41,12 @@ export const BUSY_MACHINE = 0.9;
  * (which does not say where it ran), 0 otherwise.
  */
 function rank(run: RunReport, attempt: AttemptReport): number {
-  if (!run.machine) return 1;
+  const machine = machineOf(run);
+  if (!machine) return 1;
   const { busyAround, cpuMs, durationMs } = attempt;
-  if (typeof busyAround !== 'number' || typeof cpuMs !== 'number' || durationMs <= 0) return run.jobs <= run.machine.cores ? 2 : 0;
+  if (typeof busyAround !== 'number' || typeof cpuMs !== 'number' || durationMs <= 0) return run.jobs <= machine.cores ? 2 : 0;
   const alone = busyAround < 0.05;
-  return alone || busyAround + cpuMs / durationMs < BUSY_MACHINE * run.machine.cores ? 2 : 0;
+  return alone || busyAround + cpuMs / durationMs < BUSY_MACHINE * machine.cores ? 2 : 0;
 }
 
 /**

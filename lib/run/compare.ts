@@ -6,7 +6,7 @@
 import type { SchedulePolicy } from '../events/events.js';
 import { estimate } from '../plan/estimate.js';
 import { bounds, type Plan } from '../plan/plan.js';
-import type { RunReport } from '../reports/run-report.js';
+import { machineOf, type RunReport } from '../reports/run-report.js';
 import { type SimulateOptions, simulate } from './simulate.js';
 
 export interface CompareRow {
@@ -138,7 +138,7 @@ export function compareRows(plan: Plan, reports: readonly RunReport[]): CompareR
       simulated: report.simulated,
       ok: report.ok,
       coresBusy: coresBusy(report),
-      cores: report.machine?.cores ?? null,
+      cores: machineOf(report)?.cores ?? null,
       picked: picked.has(report),
     };
   });
