@@ -60,7 +60,9 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const notes = format === 'table' ? io.stdout : io.stderr;
   const note = (text: string) => notes.write(`${text}\n`);
   const print = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
-  const here = runMachine(args.machine, io.env);
+  const { named, ...here } = runMachine(args.machine, io.env);
+  if (args.cores !== undefined && !args.simulate)
+    throw new UsageError(`--cores predicts for another machine, so it needs --simulate (got --cores ${args.cores} on a measured compare)`);
   const recent = history.durations(
     plan.tasks.map((task) => task.name),
     here.name,
@@ -68,7 +70,6 @@ async function compareWith(args: CompareArgs, io: CliIo, interrupts: Interrupts)
   const durations = recent.durations;
 
   if (args.simulate) {
-    const named = args.machine !== undefined || io.env.STAGERUN_MACHINE !== undefined;
     const cores = wholeNumber('--cores', args.cores) ?? (named ? recent.cores : undefined) ?? here.cores;
     const machine = { name: here.name, cores };
     const { reports, unknown, defaultMs } = simulateConcurrency(plan, runs, {

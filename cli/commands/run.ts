@@ -110,7 +110,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     return 0;
   }
 
-  const machine = runMachine(args.machine, io.env);
+  const { named: _, ...machine } = runMachine(args.machine, io.env);
   const { durations, attempts } = history.durations(
     plan.tasks.map((task) => task.name),
     machine.name,

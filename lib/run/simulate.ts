@@ -86,7 +86,8 @@ export function simulate(source: Pipeline | Plan, options: SimulateOptions = {})
   const estimates = estimate(plan, options);
   const clock = new VirtualClock();
   const machine = options.machine ?? thisMachine();
-  const cores = options.cpuShares === undefined ? undefined : machine.cores;
+  // Only tasks that compute can contend: with none, durations replay as they are (and no time goes to sharing).
+  const cores = estimates.cpuShare.some((share) => share > 0) ? machine.cores : undefined;
   const executor = new SimulatedExecutor(clock, simulatedBehaviour(estimates, options.exitCodes), cores);
   const execution = execute(plan, { approver: APPROVE_ALL, ...options, machine, simulated: true, estimates }, executor, clock);
   clock.runAll();

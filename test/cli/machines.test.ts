@@ -53,6 +53,9 @@ t.test('a bad machine name is a usage error naming the value', async (t) => {
   const cores = await runMain(['compare', '--simulate', '--cores', '0'], { cwd: dir });
   t.equal(cores.code, 2);
   t.match(cores.stderr, /--cores must be a whole number of at least 1 \(got '0'\)/);
+  const measured = await runMain(['compare', '--cores', '4', '--yes'], { cwd: dir });
+  t.equal(measured.code, 2, 'a measured compare cannot run on other cores: --cores is not dropped silently');
+  t.match(measured.stderr, /--cores predicts for another machine, so it needs --simulate \(got --cores 4 on a measured compare\)/);
   t.equal(read(dir).runs.length, 0, 'nothing ran');
 });
 
@@ -93,6 +96,15 @@ t.test('compare --simulate predicts for a machine from its own runs, with its co
       [2, 2500, 1],
     ],
     'on one core, a and b side by side take as long as one after the other',
+  );
+  // A hand-edited record whose machine is not sound reads as an older record: no crash, no bogus cores.
+  const damaged = simulate(sameTasks(), { jobs: 1, durations: { a: 700, b: 700, nap: 500 }, machine: { name: 'ci-large', cores: 16 } });
+  appendHistory(historyOf(dir), { ...damaged, simulated: false, machine: { name: 'ci-large', cores: 'many' } as never });
+  const afterDamage = await predict('--machine', 'ci-large');
+  t.same(
+    afterDamage.rows.map((row) => row.cores),
+    [16, 16],
+    'the cores come from the sound ci-large record',
   );
   const laptop = await predict('--machine', 'laptop');
   t.same(
