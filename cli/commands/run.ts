@@ -137,6 +137,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
     sinks.push(stepSummarySink(summaryFile, (error) => warn(io, `the job summary was not written: ${error.message}`)));
 
   const handle = await startRun(plan, {
+    tailLines,
     jobs,
     schedule: args.schedule as RunArgs['schedule'] & ('dag' | 'stages'),
     keepGoing: args.keepGoing,

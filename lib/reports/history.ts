@@ -18,6 +18,7 @@ import path from 'node:path';
 import { HistoryError } from '../errors.js';
 import type { RunEvent, Sink } from '../events/events.js';
 import { createReportSink } from '../sinks/collect.js';
+import { DEFAULT_TAIL_LINES } from '../sinks/line-tails.js';
 import { DEFAULT_HISTORY_LIMIT } from '../util/defaults.js';
 import { withLock } from '../util/lock.js';
 import { ensureStateDir, stateDirOf } from '../util/state-dir.js';
@@ -377,8 +378,11 @@ export interface History {
    * records, which do not say where they ran).
    */
   durations(wanted?: Iterable<string>, machine?: string): RecentDurations;
-  /** A sink that records the finished run here, reporting (not throwing) if it cannot. */
-  recorder(limit?: number): Sink;
+  /**
+   * A sink that records the finished run here, reporting (not throwing) if it cannot; with
+   * the last `tailLines` lines of each task that did not succeed (default 15).
+   */
+  recorder(limit?: number, tailLines?: number): Sink;
 }
 
 export function openHistory(deployfile: string, options: HistoryOptions = {}): History {
@@ -390,13 +394,13 @@ export function openHistory(deployfile: string, options: HistoryOptions = {}): H
     runs,
     durations: (wanted, machine) =>
       recentDurations(file, { wanted: wanted ? new Set(wanted) : undefined, deployfile, machine, onWarning: options.onWarning }),
-    recorder: (limit) => recordTo(file, { limit, onError: options.onError }),
+    recorder: (limit, tailLines) => recordTo(file, { limit, tailLines, onError: options.onError }),
   };
 }
 
 /** The history sink: appends the finished run's report to `file`. */
-export function recordTo(file: string, options: AppendOptions & { onError?: (error: Error) => void } = {}): Sink {
-  const collector = createReportSink();
+export function recordTo(file: string, options: AppendOptions & { onError?: (error: Error) => void; tailLines?: number } = {}): Sink {
+  const collector = createReportSink({ tailLines: options.tailLines ?? DEFAULT_TAIL_LINES });
   return (event: RunEvent) => {
     collector.sink(event);
     if (event.type !== 'run-end') return;

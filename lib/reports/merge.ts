@@ -79,6 +79,7 @@ export function mergeReports(reports: readonly RunReport[], plan?: Plan): RunRep
         ...task,
         startMs: shift(task.startMs, offset),
         endMs: shift(task.endMs, offset),
+        ...(typeof task.approvalStartMs === 'number' ? { approvalStartMs: shift(task.approvalStartMs, offset) } : {}),
         slot: task.startMs === null ? null : slot,
         attempts: task.attempts.map((attempt) => ({
           ...attempt,

@@ -54,6 +54,13 @@ export interface TaskReport {
   flaky: boolean;
   /** Time its approval gate waited for a person, ms; null when it had none to wait at. */
   approvalWaitMs: number | null;
+  /** When its approval gate began to wait, ms from the run's start; absent in older records and where it had no gate. */
+  approvalStartMs?: number | null;
+  /**
+   * The last lines it printed (both streams, masked, control sequences made visible), kept
+   * for a task that ran and did not succeed (failed, timed out, interrupted); absent otherwise.
+   */
+  tail?: string[];
 }
 
 export interface RunReport {

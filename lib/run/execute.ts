@@ -18,6 +18,7 @@ import { newRunId, type RunReport } from '../reports/run-report.js';
 import type { Clock } from '../schedule/clock.js';
 import { type Approver, type ScheduleHandle, startSchedule } from '../schedule/scheduler.js';
 import { createReportSink } from '../sinks/collect.js';
+import { DEFAULT_TAIL_LINES } from '../sinks/line-tails.js';
 import { type Approvals, approverFor } from './approval.js';
 
 /** Options shared by `run()` and `simulate()`. */
@@ -48,6 +49,8 @@ export interface ExecuteOptions extends DurationRecords, Selection {
   keys?: ReadonlyMap<string, TaskKey>;
   /** Tasks kept from an earlier run (`resumeFrom()`), by name, with why: they settle up to date without running. */
   kept?: ReadonlyMap<string, string>;
+  /** Lines of output the report keeps of a task that does not succeed (its own `tail` wins). Default 15. */
+  tailLines?: number;
 }
 
 /** The options `run()` and `simulate()` share, checked the same way for both. */
@@ -97,7 +100,7 @@ export function execute(
   // Every path into the scheduler comes through here (run() checks them first too, before it hashes inputs).
   checkExecuteOptions(options);
   const estimates = options.estimates ?? estimate(plan, options);
-  const collector = createReportSink();
+  const collector = createReportSink({ tailLines: options.tailLines ?? DEFAULT_TAIL_LINES });
   const startedAt = new Date().toISOString();
   // Every event is masked before any sink sees it: secrets never reach the terminal, the report or history.
   const secrets = secretValues(plan, options.env ?? process.env);

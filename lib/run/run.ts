@@ -94,7 +94,7 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
   if (options.history) {
     const history = options.history === true ? openHistory(deployfile) : options.history;
     if (options.durations === undefined) recorded = history.durations(plan.tasks.map((task) => task.name));
-    sinks.push(history.recorder(options.historyLimit));
+    sinks.push(history.recorder(options.historyLimit, options.tailLines));
   }
   let freshness = options.freshness;
   if (options.upToDate) {

@@ -1,9 +1,11 @@
 /** The sink that builds the run report (reports/run-report.ts) from the event stream. */
-import type { RunEvent, Sink } from '../events/events.js';
+import { type RunEvent, type Sink, succeeded } from '../events/events.js';
 import { markBusyAround } from '../reports/busy-around.js';
 import { observedCriticalPath } from '../reports/critical-path.js';
 import { REPORT_SCHEMA_VERSION, type RunReport, type TaskReport } from '../reports/run-report.js';
+import { printable } from '../util/controls.js';
 import { unreachable } from '../util/never.js';
+import { LineTails } from './line-tails.js';
 
 export interface ReportSink {
   readonly sink: Sink;
@@ -15,9 +17,21 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-export function createReportSink(): ReportSink {
+export interface ReportSinkOptions {
+  /**
+   * Keep the last lines of each task that does not succeed (a task's own `tail` wins), for
+   * the report's `tail`: the run's own collector does, the sinks' copies need not. Default 0.
+   */
+  tailLines?: number;
+}
+
+/** What of a line the report keeps: at most this many characters of it. */
+export const TAIL_LINE_CHARS = 500;
+
+export function createReportSink(options: ReportSinkOptions = {}): ReportSink {
   let report: RunReport | undefined;
   let byId: TaskReport[] = [];
+  const tails = options.tailLines ? new LineTails(options.tailLines) : undefined;
   const sink: Sink = (event: RunEvent) => {
     switch (event.type) {
       case 'run-start': {
@@ -84,6 +98,10 @@ export function createReportSink(): ReportSink {
           cpuMs: attempt.cpuMs === null ? null : round(attempt.cpuMs),
         }));
         task.flaky = (event.status === 'ok' || event.status === 'no-change') && event.attempts.length > 1;
+        const lines = tails?.take(event.task.id);
+        if (lines && lines.length > 0 && !succeeded(event.status) && event.startAt !== null) {
+          task.tail = lines.map((line) => printable(line.length > TAIL_LINE_CHARS ? `${line.slice(0, TAIL_LINE_CHARS)}…` : line, false));
+        }
         if (event.startAt !== null) {
           task.startMs = round(event.startAt);
           task.endMs = round(event.at);
@@ -101,8 +119,12 @@ export function createReportSink(): ReportSink {
         break;
       }
       case 'approval-wait':
-      case 'approval-end':
+        byId[event.task.id]!.approvalStartMs = round(event.at);
+        break;
       case 'task-output':
+        tails?.add(event.task.id, event.line, event.task.settings.tail);
+        break;
+      case 'approval-end':
       case 'task-retry':
       case 'run-stopping':
         break;

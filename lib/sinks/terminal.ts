@@ -15,6 +15,7 @@ import { entry } from '../util/maps.js';
 import { unreachable } from '../util/never.js';
 import type { CiStyle } from './ci.js';
 import { createReportSink } from './collect.js';
+import { DEFAULT_TAIL_LINES } from './line-tails.js';
 import type { Screen } from './screen.js';
 import { printFinalSummary } from './terminal-summary.js';
 import { endLine, failureText, runStartLine, stoppingLine } from './terminal-text.js';
@@ -51,7 +52,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   const ci = options.ci;
   // Interleaved lines cannot be grouped: in a CI log each task's block is printed when it ends.
   const mode = ci ? 'grouped' : (options.output ?? 'stream');
-  const tailLines = options.tailLines ?? 15;
+  const tailLines = options.tailLines ?? DEFAULT_TAIL_LINES;
   const { screen } = options;
   let start: RunStartEvent | undefined;
   let width = 0;
