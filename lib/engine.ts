@@ -122,5 +122,6 @@ export { createReportSink } from './sinks/collect.js';
 export { createTerminalReporter, type OutputMode, type Screen, type TerminalOptions } from './sinks/terminal.js';
 export { explainTask } from './views/explain.js';
 export { renderGantt } from './views/gantt.js';
+export { type HtmlReportOptions, type Predictions, renderHtmlReport } from './views/html/page.js';
 export { renderMermaidGantt } from './views/mermaid.js';
 export { type Trace, type TraceEvent, toTrace } from './views/trace.js';

@@ -119,6 +119,7 @@ t.test("stagerun/engine's API only grows on purpose: its names, recorded", async
     'recentDurations',
     'recordTo',
     'renderGantt',
+    'renderHtmlReport',
     'renderMermaidGantt',
     'run',
     'service',

@@ -1,15 +1,17 @@
-/** `stagerun report [--run ID | --last] --format mermaid|gantt|trace|json|table`: show a recorded run. */
+/** `stagerun report [--run ID | --last] --format mermaid|gantt|trace|json|table|markdown|html`: show a recorded run. */
 import path from 'node:path';
 import { DeployfileNotFoundError, HistoryError, UsageError } from '../../lib/errors.js';
 import { REPORT_PATTERN } from '../../lib/export/shared.js';
 import { createPlan, type Plan } from '../../lib/plan/plan.js';
 import { appendHistory, findRun } from '../../lib/reports/history.js';
 import { mergeReports, readReports } from '../../lib/reports/merge.js';
+import type { RunReport } from '../../lib/reports/run-report.js';
 import { type ReportFormat, renderRecordedRun } from '../../lib/views/report.js';
 import { list } from '../args.js';
 import type { CliIo } from '../io.js';
 import { historyFor, loadProject, locateDeployfile } from '../project.js';
 import { colorLevel, columnsOf } from '../terminal.js';
+import { htmlPage, type PageSources, projectFor } from './report-html.js';
 import type { ReportArgs } from './report-spec.js';
 
 export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number> {
@@ -23,12 +25,16 @@ export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number
     throw error;
   }
   const run = args.run !== undefined ? findRun(runs, args.run) : runs[runs.length - 1]!;
-  const text = renderRecordedRun(run, args.format as ReportFormat, {
-    width: columnsOf(io.stdout),
-    colorLevel: colorLevel(io.stdout, args.color, io.env),
-  });
-  io.stdout.write(`${text}\n`);
+  const sources = async (): Promise<PageSources> => ({ runs, project: await projectFor(() => loadProject(args, io)) });
+  io.stdout.write(`${await shown(run, args, io, sources)}\n`);
   return 0;
+}
+
+/** The run in the form asked for; the page also shows what history and the deployfile say of it. */
+async function shown(run: RunReport, args: ReportArgs, io: CliIo, sources: () => Promise<PageSources>): Promise<string> {
+  const format = args.format as ReportFormat;
+  if (format === 'html') return htmlPage(run, await sources(), io);
+  return renderRecordedRun(run, format, { width: columnsOf(io.stdout), colorLevel: colorLevel(io.stdout, args.color, io.env) });
 }
 
 /**
@@ -43,11 +49,13 @@ async function mergeCommand(args: ReportArgs, io: CliIo): Promise<number> {
   const { reports } = readReports(paths.length > 0 ? paths : [path.resolve(io.cwd, REPORT_PATTERN)], io.cwd);
   let plan: Plan | undefined;
   let deployfile: string | undefined;
+  let project: Awaited<ReturnType<typeof loadProject>> | undefined;
   try {
-    const project = await loadProject(args, io);
-    deployfile = project.file;
-    const names = reports.flatMap((report) => report.tasks.map((task) => task.name)).filter((name) => project.resolved.byName.has(name));
-    plan = names.length > 0 ? createPlan(project.resolved, [...new Set(names)], { noDeps: true }) : undefined;
+    const loaded = await loadProject(args, io);
+    project = loaded;
+    deployfile = loaded.file;
+    const names = reports.flatMap((report) => report.tasks.map((task) => task.name)).filter((name) => loaded.resolved.byName.has(name));
+    plan = names.length > 0 ? createPlan(loaded.resolved, [...new Set(names)], { noDeps: true }) : undefined;
   } catch (error) {
     // Without a deployfile the merge still works, only without the dependencies between jobs.
     if (!(error instanceof DeployfileNotFoundError)) throw error;
@@ -57,10 +65,10 @@ async function mergeCommand(args: ReportArgs, io: CliIo): Promise<number> {
     if (!deployfile) throw new UsageError('--record needs a deployfile: its history is where the merged run goes');
     appendHistory(historyFor(deployfile, io).file, merged);
   }
-  const text = renderRecordedRun(merged, args.format as ReportFormat, {
-    width: columnsOf(io.stdout),
-    colorLevel: colorLevel(io.stdout, args.color, io.env),
-  });
-  io.stdout.write(`${text}\n`);
+  const sources = async (): Promise<PageSources> =>
+    project
+      ? { runs: project.history.runs(), project }
+      : { runs: [], project: { unavailable: 'there is no deployfile here, so nothing to simulate' } };
+  io.stdout.write(`${await shown(merged, args, io, sources)}\n`);
   return 0;
 }

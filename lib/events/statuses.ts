@@ -30,6 +30,8 @@ export interface TaskStatusInfo {
   readonly bar: { readonly onPath: BarPaint; readonly offPath: BarPaint };
   /** Mermaid's tag for its bar (`crit` replaces `done` on the critical path). */
   readonly chart: 'done' | 'active';
+  /** Its colour on the HTML report (a CSS colour); light ones get dark text. */
+  readonly fill: string;
   /** What it means, for the docs and the editor. */
   readonly means: string;
 }
@@ -48,6 +50,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: null,
     bar: { onPath: { char: '█', colour: 'magenta' }, offPath: { char: '▒', colour: 'cyan' } },
     chart: 'done',
+    fill: '#2f9e44',
     means: 'succeeded (exit 0, a function that returned, or a goal whose deps succeeded)',
   },
   'no-change': {
@@ -59,6 +62,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: null,
     bar: { onPath: { char: '█', colour: 'green' }, offPath: { char: '░', colour: 'green' } },
     chart: 'done',
+    fill: '#b2f2bb',
     means: 'succeeded with nothing to do (an `okExitCodes` code other than 0, or output matching `noChange`)',
   },
   'up-to-date': {
@@ -70,6 +74,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: null,
     bar: NO_BAR,
     chart: 'active',
+    fill: '#dee2e6',
     means: 'not run: its inputs, command, env and dependencies are those of its last successful run',
   },
   failed: {
@@ -81,6 +86,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: 'failed',
     bar: bar('▓', 'red'),
     chart: 'active',
+    fill: '#e03131',
     means: 'non-zero exit, killed by a signal, could not start, or threw; after any retries',
   },
   timeout: {
@@ -92,6 +98,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: 'failed',
     bar: bar('▚', 'red'),
     chart: 'active',
+    fill: '#a61e4d',
     means: "its last attempt reached its time limit (or the run's)",
   },
   interrupted: {
@@ -103,6 +110,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: null,
     bar: bar('▓', 'yellow'),
     chart: 'active',
+    fill: '#f76707',
     means: 'was running (or waiting to retry) when the run was interrupted',
   },
   'needs-approval': {
@@ -114,6 +122,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: 'needs-approval',
     bar: NO_BAR,
     chart: 'active',
+    fill: '#ffd43b',
     means: 'its approval gate was not answered yes (no terminal to ask on, or declined)',
   },
   skipped: {
@@ -125,6 +134,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: null,
     bar: NO_BAR,
     chart: 'active',
+    fill: '#f8f9fa',
     means: 'not started because a task it needs did not succeed',
   },
   cancelled: {
@@ -136,6 +146,7 @@ export const TASK_STATUS_TABLE = {
     failsRun: null,
     bar: NO_BAR,
     chart: 'active',
+    fill: '#f1f3f5',
     means: "not started because the run stopped (a failure without -k, Ctrl-C, the run's time limit)",
   },
 } as const satisfies Record<string, TaskStatusInfo>;

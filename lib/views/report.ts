@@ -2,13 +2,13 @@
 import { Chalk } from 'chalk';
 import type { RunReport } from '../reports/run-report.js';
 import { formatDuration, shownTargets } from '../util/format.js';
-import type { ReportFormat } from './formats.js';
+import type { TextReportFormat } from './formats.js';
 import { renderGantt } from './gantt.js';
 import { renderMermaidGantt } from './mermaid.js';
 import { summaryTable } from './summary.js';
 import { toTrace } from './trace.js';
 
-export { REPORT_FORMATS, type ReportFormat } from './formats.js';
+export { REPORT_FORMATS, type ReportFormat, type TextReportFormat } from './formats.js';
 
 /** The run's heading, its table of tasks (as a run ends with) and its critical path. */
 export function renderRunTable(run: RunReport, colorLevel: 0 | 1 | 2 | 3 = 0): string[] {
@@ -21,7 +21,7 @@ export function renderRunTable(run: RunReport, colorLevel: 0 | 1 | 2 | 3 = 0): s
 
 export function renderRecordedRun(
   run: RunReport,
-  format: ReportFormat,
+  format: TextReportFormat,
   options: { width?: number; colorLevel?: 0 | 1 | 2 | 3 } = {},
 ): string {
   switch (format) {
