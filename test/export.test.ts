@@ -47,6 +47,15 @@ async function validate(engine: string, text: string): Promise<string[]> {
   }
 }
 
+t.test("every engine's summary saves the merged run's HTML page beside its JSON", async (t) => {
+  for (const engine of ENGINES) {
+    const text = readFileSync(golden(goldenName('release-pipeline', engine)), 'utf8');
+    t.match(text, /report --merge \\?'stagerun-report-\*\.json\\?' --format html > stagerun-run\.html/, `${engine}: the page is made`);
+    const kept = text.split('stagerun-run.html').length - 1;
+    t.ok(kept >= 2, `${engine}: and kept as an artifact (named ${kept} times)`);
+  }
+});
+
 for (const example of ['seed-services', 'release-pipeline']) {
   for (const engine of ENGINES) {
     t.test(`${example} → ${engine}: the golden file, valid for ${engine}`, async (t) => {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Document } from 'yaml';
 import type { ExportJob, ExportModel } from './model.js';
-import { header, MERGED_REPORT, penaltyNote, summaryCommands } from './shared.js';
+import { header, MERGED_PAGE, MERGED_REPORT, penaltyNote, summaryCommands } from './shared.js';
 
 export interface BitbucketOptions {
   /** What barrier stages cost against the DAG, predicted from history (compare --simulate, stages vs dag). */
@@ -75,7 +75,13 @@ export function toBitbucket(model: ExportModel, options: BitbucketOptions = {}):
   const stages = stagesOf(model);
   const steps: Record<string, unknown>[] = stages.map((jobs) => (jobs.length === 1 ? step(jobs[0]!) : { parallel: jobs.map(step) }));
   // The run reports are artifacts of every step: the last step merges them into one (it runs when all before it passed).
-  steps.push({ step: { name: 'stagerun summary', script: ['npm ci', ...summaryCommands(model, 'table')], artifacts: [MERGED_REPORT] } });
+  steps.push({
+    step: {
+      name: 'stagerun summary',
+      script: ['npm ci', ...summaryCommands(model.deployfile, 'table')],
+      artifacts: [MERGED_REPORT, MERGED_PAGE],
+    },
+  });
   const cached = model.jobs.filter((one) => one.keys !== undefined);
   const file: Record<string, unknown> = { image: 'node:20' };
   if (cached.length > 0)

@@ -16,7 +16,7 @@ import { Document } from 'yaml';
 import { shellQuote } from '../model/model.js';
 import type { BitbucketOptions } from './bitbucket.js';
 import type { ExportJob, ExportModel } from './model.js';
-import { header, penaltyNote, REPORT_PATTERN } from './shared.js';
+import { header, MERGED_PAGE, MERGED_REPORT, penaltyNote, summaryCommands } from './shared.js';
 
 /** CodeBuild's own limit when a task has none (minutes): its default. */
 const DEFAULT_BUILD_MINUTES = 60;
@@ -74,7 +74,6 @@ function buildspec(model: ExportModel, job: ExportJob): string {
 }
 
 function summarySpec(model: ExportModel): string {
-  const merge = `npx stagerun -f ${shellQuote(model.deployfile)} report --merge '${REPORT_PATTERN}'`;
   return new Document({
     version: 0.2,
     phases: {
@@ -82,9 +81,8 @@ function summarySpec(model: ExportModel): string {
       build: {
         commands: [
           `aws s3 cp "${RUN_PREFIX}/reports/" . --recursive`,
-          `${merge} --format table`,
-          `${merge} --format json > stagerun-run.json`,
-          `aws s3 cp stagerun-run.json "${RUN_PREFIX}/stagerun-run.json"`,
+          ...summaryCommands(shellQuote(model.deployfile), 'table'),
+          ...[MERGED_REPORT, MERGED_PAGE].map((file) => `aws s3 cp ${file} "${RUN_PREFIX}/${file}"`),
         ],
       },
     },

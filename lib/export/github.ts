@@ -1,7 +1,7 @@
 /** The export model as a GitHub Actions workflow. */
 import { Document } from 'yaml';
 import type { ExportJob, ExportModel } from './model.js';
-import { afterGates, groupNotes, header, MERGED_REPORT, SUMMARY_JOB, setupSteps, summaryCommands } from './shared.js';
+import { afterGates, groupNotes, header, MERGED_PAGE, MERGED_REPORT, SUMMARY_JOB, setupSteps, summaryCommands } from './shared.js';
 
 function environmentName(job: ExportJob): string {
   return job.id;
@@ -72,8 +72,12 @@ export function toGithubActions(model: ExportModel): string {
     steps: [
       ...setupSteps('github'),
       { uses: 'actions/download-artifact@v4', with: { pattern: 'stagerun-report-*', 'merge-multiple': true } },
-      { name: 'Where the time went', run: `${summaryCommands(model, 'markdown').join('\n')}\n` },
-      { name: 'Save the whole run', uses: 'actions/upload-artifact@v4', with: { name: 'stagerun-run', path: MERGED_REPORT } },
+      { name: 'Where the time went', run: `${summaryCommands(model.deployfile, 'markdown').join('\n')}\n` },
+      {
+        name: 'Save the whole run',
+        uses: 'actions/upload-artifact@v4',
+        with: { name: 'stagerun-run', path: `${MERGED_REPORT}\n${MERGED_PAGE}\n` },
+      },
     ],
   };
   const workflow = {

@@ -1,7 +1,7 @@
 /** The export model as a GitLab CI pipeline: `needs:` is the DAG; stages only label the jobs. */
 import { Document } from 'yaml';
 import type { ExportJob, ExportModel } from './model.js';
-import { afterGates, groupNotes, header, MERGED_REPORT, SUMMARY_JOB, summaryCommands } from './shared.js';
+import { afterGates, groupNotes, header, MERGED_PAGE, MERGED_REPORT, SUMMARY_JOB, summaryCommands } from './shared.js';
 
 /** GitLab retries a job at most twice. */
 const GITLAB_MAX_RETRY = 2;
@@ -98,8 +98,8 @@ export function toGitlabCi(model: ExportModel): string {
       pipeline,
     ),
     when: 'always',
-    script: summaryCommands(model, 'table'),
-    artifacts: { when: 'always', paths: [MERGED_REPORT] },
+    script: summaryCommands(model.deployfile, 'table'),
+    artifacts: { when: 'always', paths: [MERGED_REPORT, MERGED_PAGE], expose_as: 'stagerun run' },
   };
   const notes: string[] = [];
   for (const one of model.jobs.filter((job) => job.approvals.length > 0)) {

@@ -8,7 +8,7 @@
 import { shellQuote } from '../model/model.js';
 import type { BitbucketOptions } from './bitbucket.js';
 import type { ExportJob, ExportModel } from './model.js';
-import { header, MERGED_REPORT, penaltyNote, REPORT_PATTERN } from './shared.js';
+import { header, MERGED_PAGE, MERGED_REPORT, penaltyNote, summaryCommands } from './shared.js';
 
 /** A Groovy single-quoted string: no interpolation, so nothing in a name is evaluated. */
 function quote(text: string): string {
@@ -79,7 +79,6 @@ export function toJenkins(model: ExportModel, options: BitbucketOptions = {}): s
       '}',
     );
   }
-  const merge = `npx stagerun -f ${shellQuote(model.deployfile)} report --merge '${REPORT_PATTERN}'`;
   const unstash = model.jobs.map(
     (job) => `try { unstash ${quote(`report-${job.id}`)} } catch (error) { echo ${quote(`no report from ${job.id}`)} }`,
   );
@@ -94,8 +93,8 @@ export function toJenkins(model: ExportModel, options: BitbucketOptions = {}): s
     '      script {',
     ...indent(unstash, 4),
     '      }',
-    `      sh ${quote(`npm ci && ${merge} --format table && ${merge} --format json > ${MERGED_REPORT}`)}`,
-    `      archiveArtifacts artifacts: ${quote(MERGED_REPORT)}, allowEmptyArchive: true`,
+    `      sh ${quote(['npm ci', ...summaryCommands(shellQuote(model.deployfile), 'table')].join(' && '))}`,
+    `      archiveArtifacts artifacts: ${quote(`${MERGED_REPORT},${MERGED_PAGE}`)}, allowEmptyArchive: true`,
     '    }',
     '  }',
     '}',

@@ -7,13 +7,19 @@ export const SUMMARY_JOB = 'stagerun-summary';
 export const REPORT_PATTERN = 'stagerun-report-*.json';
 /** The summary job's merged run, kept as an artifact for `stagerun history --import`. */
 export const MERGED_REPORT = 'stagerun-run.json';
+/** The summary job's page of the merged run (`report --format html`), kept as an artifact a reviewer opens. */
+export const MERGED_PAGE = 'stagerun-run.html';
 
-/** The summary job's commands: the merged run shown in `format`, then saved whole as {@link MERGED_REPORT}. */
-export function summaryCommands(model: ExportModel, format: 'markdown' | 'table'): string[] {
+/**
+ * The summary job's commands: the merged run shown in `format`, then saved whole as
+ * {@link MERGED_REPORT} and as the page {@link MERGED_PAGE}. `deployfile` as the engine's
+ * shell needs it written (quoted where the engine does not quote it).
+ */
+export function summaryCommands(deployfile: string, format: 'markdown' | 'table'): string[] {
   // Quoted: stagerun expands the pattern, so that jobs that never ran are simply not there.
-  const merge = `npx stagerun -f ${model.deployfile} report --merge '${REPORT_PATTERN}'`;
+  const merge = `npx stagerun -f ${deployfile} report --merge '${REPORT_PATTERN}'`;
   const shown = format === 'markdown' ? `${merge} --format markdown >> "$GITHUB_STEP_SUMMARY"` : `${merge} --format table`;
-  return [shown, `${merge} --format json > ${MERGED_REPORT}`];
+  return [shown, `${merge} --format json > ${MERGED_REPORT}`, `${merge} --format html > ${MERGED_PAGE}`];
 }
 
 import type { Engine } from './engines.js';
