@@ -15,13 +15,14 @@ import { project } from './lib/emit.mjs';
 import { compareCandidates } from './lib/harness.mjs';
 import { keysInProcess, writeHashingProject, writeLargeInputProject } from './lib/hashing.mjs';
 import { writeLargeHistory } from './lib/history.mjs';
+import { htmlCost } from './lib/html.mjs';
 import { graphShare, processCost } from './lib/libraries.mjs';
 import { bestSchedule } from './lib/optimum.mjs';
 import { renderResults } from './lib/report.mjs';
 import { ensureTools, machine } from './lib/tools.mjs';
 
 /** Every section, in the order they run: a run of all of them (and not --quick) is written to bench/results/. */
-const SECTIONS = 'scheduling,overhead,scale,history,accuracy,contention,hashing,libraries,output';
+const SECTIONS = 'scheduling,overhead,scale,history,accuracy,contention,hashing,libraries,output,html';
 
 const { values } = parseArgs({
   options: {
@@ -377,6 +378,13 @@ if (only.has('libraries')) {
   log(`libraries: planning ${Number(values['scale-tasks']).toLocaleString('en')} tasks (3 runs)`);
   const planning = graphShare(large(Number(values['scale-tasks'])), 3);
   results.libraries = { processes, planning };
+}
+
+if (only.has('html')) {
+  // The HTML report's cost, in-process: drawing the page (dagre's layout included) and its size.
+  results.runs.html = runs(5);
+  log(`html: pages of 15 to 2,000 tasks (${results.runs.html} runs)`);
+  results.html = htmlCost(results.runs.html);
 }
 
 if (only.has('output')) {

@@ -30,6 +30,36 @@ export function checkTrace(t: Tap, trace: ReturnType<typeof toTrace>) {
   return tasks;
 }
 
+t.test('a record is read back only when the views can draw it: statuses, names, numbers of the right kinds', async (t) => {
+  const { readReport } = await import('../lib/reports/run-report.js');
+  const good = JSON.parse(JSON.stringify(simulate(seedPipeline(), { jobs: 2, durations })));
+  t.equal(typeof readReport(good), 'object');
+  // biome-ignore lint/suspicious/noExplicitAny: a damaged record is untyped on purpose
+  const broken: [string, (run: any) => void, RegExp][] = [
+    ['run status', (run) => (run.status = 'exploded'), /its status "exploded" is not a run status/],
+    ['jobs', (run) => (run.jobs = '2"><b>'), /its jobs .* is not a whole number/],
+    ['targets', (run) => (run.targets = [1]), /targets and critical path are not lists of names/],
+    ['start', (run) => (run.startedAt = 5), /start or makespan is not a time/],
+    ['a task', (run) => (run.tasks[0] = null), /a task of it is not a record/],
+    ['task name', (run) => (run.tasks[0].name = 7), /task 1: has no name/],
+    ['task status', (run) => (run.tasks[1].status = 'meh'), /task 2 \("B"\): its status "meh" is not a task status/],
+    ['deps', (run) => (run.tasks[0].deps = 'A'), /dependencies or stage/],
+    ['a time', (run) => (run.tasks[0].startMs = '0'), /a time of it is not a number/],
+    ['approval start', (run) => (run.tasks[0].approvalStartMs = 'x'), /a time of it is not a number/],
+    ['tail', (run) => (run.tasks[0].tail = [1]), /last lines are not lines/],
+    ['attempts', (run) => (run.tasks[0].attempts = {}), /attempts are not a list/],
+    ['attempt slot', (run) => (run.tasks[0].attempts[0].slot = -1), /an attempt has no number or slot/],
+    ['attempt time', (run) => (run.tasks[0].attempts[0].endMs = null), /a time of an attempt is not a number/],
+  ];
+  for (const [what, damage, message] of broken) {
+    const run = JSON.parse(JSON.stringify(good));
+    damage(run);
+    const read = readReport(run);
+    t.type(read, 'string', `${what}: refused`);
+    t.match(read, message, what);
+  }
+});
+
 t.test('trace: valid trace-event JSON, one track per slot, slots never overlap', async (t) => {
   for (const jobs of [1, 2, 3]) {
     const report = simulate(seedPipeline(), { jobs, durations });

@@ -384,6 +384,21 @@ export function renderResults(results) {
       ),
     );
   }
+  if (results.html) {
+    out.push('', `### The HTML report (in-process; ${results.runs.html} runs)`, '');
+    out.push(
+      table(
+        ['tasks', 'layout', 'drawing the page', 'page size', 'per task'],
+        results.html.map((row) => [
+          row.tasks.toLocaleString('en'),
+          row.tasks > 400 ? 'stage columns, declaration order' : 'dagre',
+          `${row.ms.toFixed(0)} ms`,
+          `${(row.bytes / 1024).toFixed(0)} KB`,
+          `${(row.perTaskBytes / 1024).toFixed(2)} KB`,
+        ]),
+      ),
+    );
+  }
   if (results.output) {
     out.push('', `### Output (${results.runs.output} runs)`, '');
     out.push(

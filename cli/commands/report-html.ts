@@ -78,6 +78,6 @@ export function predict(run: RunReport, project: { resolved: ResolvedPipeline; h
       : '';
   return {
     rows: compareRows(plan, reports),
-    note: `Simulated for ${machine.name} with ${machine.cores} core${machine.cores === 1 ? '' : 's'} from ${recent.runs} recorded run${recent.runs === 1 ? '' : 's'} there (each task's median over its last successful runs)${unknownNote}; nothing was run.`,
+    note: `Simulated for ${machine.name} with ${machine.cores} core${machine.cores === 1 ? '' : 's'} from ${recent.runs} recorded run${recent.runs === 1 ? '' : 's'} there (each task's median over its last successful runs)${unknownNote}. As compare --simulate does, it runs every task of this run, up-to-date ones too, and approves every gate; nothing was run.`,
   };
 }

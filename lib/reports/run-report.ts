@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { RUN_STATUS_TABLE, type RunStatus, type SchedulePolicy, type TaskStatus } from '../events/events.js';
 import type { OutcomeKind } from '../executors/executor.js';
+import { recordProblem } from './record-check.js';
 
 export const REPORT_SCHEMA_VERSION = 2;
 
@@ -132,9 +133,12 @@ export function readReport(value: unknown): RunReport | string {
   ) {
     return 'not a run record';
   }
-  if (record.schemaVersion === REPORT_SCHEMA_VERSION) return record as unknown as RunReport;
-  if (record.schemaVersion === 1) return fromVersion1(record as unknown as RunReport);
-  return `a run record of schema version ${String(record.schemaVersion)}, which this stagerun does not know`;
+  if (!record.tasks.every((task) => typeof task === 'object' && task !== null)) return 'a task of it is not a record';
+  let report: RunReport;
+  if (record.schemaVersion === REPORT_SCHEMA_VERSION) report = record as unknown as RunReport;
+  else if (record.schemaVersion === 1) report = fromVersion1(record as unknown as RunReport);
+  else return `a run record of schema version ${String(record.schemaVersion)}, which this stagerun does not know`;
+  return recordProblem(report) ?? report;
 }
 
 /** Version 1 had no attempts: a task that started had exactly one. */

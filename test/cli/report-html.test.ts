@@ -1,6 +1,6 @@
 // `stagerun report --format html` in-process: the latest run or one by id, the merged run of
 // CI jobs, the figures from history and the predictions, and what happens without them.
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { runMain, tempProject } from '../helpers/cli.js';
@@ -55,6 +55,19 @@ t.test('a deployfile that no longer loads, or no longer has the tasks, only take
   t.equal(broken.code, 0);
   t.match(broken.stdout, 'No predictions at other -j: the deployfile could not be loaded (');
   t.match(broken.stdout, 'data-task="build" data-status="ok"');
+});
+
+t.test("a CI job's report that is not what stagerun writes is refused, naming the file and the task", async (t) => {
+  const dir = tempProject({ 'deployfile.ts': deployfile });
+  t.equal((await runMain(['build', '--no-deps', '--report', 'stagerun-report-build.json'], { cwd: dir, env })).code, 0);
+  const file = path.join(dir, 'stagerun-report-build.json');
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  report.tasks[0].status = '"><script>alert(1)</script>';
+  writeFileSync(file, JSON.stringify(report));
+  const merged = await runMain(['report', '--merge', '--format', 'html'], { cwd: dir });
+  t.equal(merged.code, 2);
+  t.equal(merged.stdout, '');
+  t.match(merged.stderr, /stagerun-report-build\.json is not a run report: task 1 \("build"\): its status .* is not a task status/);
 });
 
 t.test('--merge: the CI jobs as one run, each job a lane; without a deployfile, no predictions', async (t) => {

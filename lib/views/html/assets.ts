@@ -48,7 +48,7 @@ thead th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th.name { font-weight: 600; white-space: nowrap; }
 .on-path { color: var(--path); }
-td.why { color: var(--muted); min-width: 16em; }
+td.why { color: var(--muted); min-width: 12em; }
 td.status { white-space: nowrap; }
 .trend polyline { fill: none; stroke: #495057; stroke-width: 1.2; }
 .trend circle { fill: #1c7ed6; }

@@ -24,7 +24,7 @@ export function header(run: RunReport, predictions: Predictions | undefined): st
   ];
   if (run.simulated) facts.push(['simulated', 'yes: the times are predictions']);
   return [
-    `<h1><span class="run-status rs-${run.status}">${escapeHtml(run.status)}</span> stagerun ${escapeHtml(shownTargets(run.targets))}</h1>`,
+    `<h1><span class="run-status rs-${escapeHtml(run.status)}">${escapeHtml(run.status)}</span> stagerun ${escapeHtml(shownTargets(run.targets))}</h1>`,
     `<dl class="facts">${facts.map(([term, value]) => `<div><dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
     `<p class="legend">${counts(run)}</p>`,
     `<p class="note">Critical path: ${escapeHtml(run.criticalPath.join(' → ') || '—')}</p>`,
