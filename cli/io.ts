@@ -23,6 +23,11 @@ export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 export interface SignalSource {
   on(signal: InterruptSignal, handler: () => void): void;
   off(signal: InterruptSignal, handler: () => void): void;
+  /**
+   * Starts what ends stagerun if a blocked event loop keeps an interrupt from being handled
+   * (cli/loop-guard.ts); the real process's signals have one, a test's need none.
+   */
+  guardLoop?(graceMs: number): Promise<{ end(): void }>;
 }
 
 /** A question on the terminal, open until answered or withdrawn. */
@@ -160,6 +165,10 @@ export function processIo(): CliIo {
     signals: {
       on: (signal, handler) => void process.on(signal, handler),
       off: (signal, handler) => void process.off(signal, handler),
+      guardLoop: async (graceMs) => {
+        const [{ loadExeca }, { startLoopGuard }] = await Promise.all([import('../lib/executors/execa.js'), import('./loop-guard.js')]);
+        return startLoopGuard(await loadExeca(), graceMs);
+      },
     },
     clock: realClock,
   };

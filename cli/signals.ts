@@ -30,12 +30,28 @@ export interface Interrupts {
   arm(): void;
   /** Removes the handlers. */
   release(): void;
+  /**
+   * For a run with function tasks: have the source's loop guard end stagerun when, after an
+   * interrupt, the event loop stays blocked for `graceMs`. Ends at release.
+   */
+  guardLoop(graceMs: number): void;
+}
+
+/** A run of these tasks can block the event loop (a function task's synchronous work), and so needs the loop guard. */
+export function hasFunctionTasks(plan: { tasks: readonly { run?: unknown }[] }): boolean {
+  return plan.tasks.some((task) => typeof task.run === 'function');
 }
 
 export function listenForInterrupts(source: SignalSource): Interrupts {
   let count = 0;
   let target: Stoppable | undefined;
   const controller = new AbortController();
+  let guard: Promise<{ end(): void }> | undefined;
+  const standDown = () =>
+    void guard?.then(
+      (started) => started.end(),
+      () => {},
+    );
   const onSignal = () => {
     count++;
     controller.abort();
@@ -62,6 +78,10 @@ export function listenForInterrupts(source: SignalSource): Interrupts {
     release() {
       if (armed) for (const signal of SIGNALS) source.off(signal, onSignal);
       armed = false;
+      standDown();
+    },
+    guardLoop(graceMs) {
+      guard ??= source.guardLoop?.(graceMs);
     },
   };
 }

@@ -19,7 +19,7 @@ import type { CliIo } from '../io.js';
 import { runMachine } from '../machine.js';
 import { loadProject } from '../project.js';
 import { passThrough, scopedTargets, selectionOf } from '../selection.js';
-import { type Interrupts, listenForInterrupts } from '../signals.js';
+import { hasFunctionTasks, type Interrupts, listenForInterrupts } from '../signals.js';
 import { colorLevel, screenOn } from '../terminal.js';
 import type { CompareArgs } from './compare-spec.js';
 
@@ -135,6 +135,7 @@ interface RunContext {
 async function runOnce(plan: Plan, run: { schedule: 'dag' | 'stages'; jobs: number }, context: RunContext) {
   const { io, notes, args } = context;
   const sinks = [createTerminalReporter({ screen: screenOn(notes), colorLevel: colorLevel(notes, args.color, io.env), quiet: true })];
+  if (hasFunctionTasks(plan)) context.interrupts.guardLoop(context.grace * 1000);
   const handle = await startRun(plan, {
     ...run,
     durations: context.durations,

@@ -29,7 +29,7 @@ import type { CliIo } from '../io.js';
 import { runMachine } from '../machine.js';
 import { loadProject } from '../project.js';
 import { passThrough, scopedTargets, selectionOf } from '../selection.js';
-import { listenForInterrupts } from '../signals.js';
+import { hasFunctionTasks, listenForInterrupts } from '../signals.js';
 import { canRedraw, colorLevel, columnsOf, screenOn } from '../terminal.js';
 import type { RunArgs } from './run-spec.js';
 
@@ -136,6 +136,7 @@ async function runWith(args: RunArgs, io: CliIo, interrupts: ReturnType<typeof l
   if (ci === 'github' && summaryFile)
     sinks.push(stepSummarySink(summaryFile, (error) => warn(io, `the job summary was not written: ${error.message}`)));
 
+  if (hasFunctionTasks(plan)) interrupts.guardLoop(grace * 1000);
   const handle = await startRun(plan, {
     tailLines,
     jobs,

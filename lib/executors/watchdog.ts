@@ -11,6 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Execa } from './execa.js';
 
+/** A shell function printing the pids of the processes whose environment has STAGERUN_WATCHDOG=$1 (through /proc). */
+export const MARKED_PIDS = `marked() {
+  grep -l -s -z -x -F "STAGERUN_WATCHDOG=$1" /proc/[0-9]*/environ 2>/dev/null | sed -n 's|^/proc/\\([0-9][0-9]*\\)/environ$|\\1|p'
+}`;
+
 // Each live group is a shell variable g_<pgid>; the loop ends when stagerun's end of the
 // pipe closes. Then every registered group is ended, and so is every process that carries
 // this watchdog's mark in its environment ($2, given to every task process and inherited by
@@ -26,9 +31,7 @@ while read -r op pid; do
     -*) unset "g_$pid" ;;
   esac
 done
-marked() {
-  grep -l -s -z -x -F "STAGERUN_WATCHDOG=$1" /proc/[0-9]*/environ 2>/dev/null | sed -n 's|^/proc/\\([0-9][0-9]*\\)/environ$|\\1|p'
-}
+${MARKED_PIDS}
 pids=$(set | sed -n 's/^g_\\([0-9][0-9]*\\)=.*/\\1/p')
 others=$(marked "$2")
 [ -z "$pids$others" ] && exit 0

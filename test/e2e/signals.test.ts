@@ -1,7 +1,7 @@
 // Ctrl-C leaves nothing behind: every process a task started is gone, checked by PID.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import type { RunReport } from '../../lib/reports/run-report.js';
@@ -204,4 +204,84 @@ export default p;
   t.ok(isAlive(pid), 'SIGTERM alone does not end it');
   await waitFor(() => !isAlive(pid), 6000, 'the stubborn task to be killed').catch(() => {});
   t.notOk(isAlive(pid), 'after the grace period, SIGKILL does');
+});
+
+/** stagerun started as a terminal starts it: the leader of its own process group, without the test runner's hooks. */
+function inItsOwnGroup(dir: string, args: string[]) {
+  const child = spawn('/bin/sh', ['-c', 'unset NODE_OPTIONS; exec "$0" "$@"', process.execPath, cliPath, ...args], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { child, ended, ctrlC: () => process.kill(-child.pid!, 'SIGINT') };
+}
+
+/** Live loop guards of the stagerun with this pid (their command line names it). */
+function guardsOf(pid: number): string[] {
+  return readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    const line = readFileSync(`/proc/${entry}/cmdline`, { encoding: 'latin1', flag: 'r' }).split('\0');
+    return line.includes('stagerun-loop-guard') && line.includes(String(pid)) && isAlive(Number(entry));
+  });
+}
+
+const politeTask =
+  "p.task('svc', { run: 'trap \"echo polite > heard-term; exit 0\" TERM; echo $$ > svc.pid; while :; do echo tick; sleep 0.1; done' });";
+
+t.test('Ctrl-C while a function task blocks the event loop: tasks stopped politely, then stagerun, after the grace period', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+${politeTask}
+// Blocks the event loop for good, as \`while (true) {}\` would, but without taking a core from the other tests.
+p.task('spin', { run: async () => { await new Promise((r) => setTimeout(r, 200)); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); } });
+p.task('all', { deps: ['svc', 'spin'] });
+p.default('all');
+export default p;
+`,
+  });
+  const run = inItsOwnGroup(dir, ['-j2', '--grace', '1']);
+  const svc = await pidWritten(t, dir, 'svc.pid');
+  await new Promise((resolve) => setTimeout(resolve, 500)); // inside the endless loop
+  t.ok(guardsOf(run.child.pid!).length > 0, 'a run with function tasks has its loop guard (a shell and its reader)');
+  const started = Date.now();
+  run.ctrlC();
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), 15_000);
+  const ended = await run.ended;
+  clearTimeout(timer);
+  const seconds = (Date.now() - started) / 1000;
+  t.equal(ended.signal, 'SIGKILL', 'ended by the guard, as a process that ignores SIGTERM');
+  t.ok(seconds >= 1.9 && seconds < 8, `after the grace period twice (loop, then tasks): ${seconds.toFixed(1)} s`);
+  t.match(ended.stderr, 'a function task keeps the event loop busy');
+  t.ok(existsSync(path.join(dir, 'heard-term')), 'the task heard SIGTERM while its output pipe was still open');
+  await waitFor(() => !isAlive(svc), 5000, 'the task to end').catch(() => {});
+  t.notOk(isAlive(svc), 'no task process is left');
+  t.same(guardsOf(run.child.pid!), [], 'nor the guard');
+});
+
+t.test('with function tasks that let the loop turn, Ctrl-C stops the run as usual (130) and the guard goes with it', async (t) => {
+  const dir = tempProject({
+    'deployfile.ts': `import { pipeline } from 'stagerun';
+const p = pipeline();
+${politeTask}
+p.task('wait', { run: ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', resolve)) });
+p.task('all', { deps: ['svc', 'wait'] });
+p.default('all');
+export default p;
+`,
+  });
+  const run = inItsOwnGroup(dir, ['-j2', '--grace', '1']);
+  await pidWritten(t, dir, 'svc.pid');
+  run.ctrlC();
+  const ended = await run.ended;
+  t.equal(ended.code, 130, ended.stderr);
+  t.notMatch(ended.stderr, 'event loop busy');
+  t.ok(existsSync(path.join(dir, 'heard-term')));
+  await waitFor(() => guardsOf(run.child.pid!).length === 0, 3000, 'the guard to end').catch(() => {});
+  t.same(guardsOf(run.child.pid!), [], 'the guard ends with the run');
 });
