@@ -153,6 +153,24 @@ export class Scheduler implements ScheduleHandle {
     return this.clock.now() - this.#t0;
   }
 
+  #lineTime = Number.NaN;
+  readonly #forgetLineTime = () => {
+    this.#lineTime = Number.NaN;
+  };
+
+  /**
+   * The time of an output line: read once per burst of lines (a chunk read from a pipe)
+   * rather than per line, which cost 0.4 s of 3 s for 10 million lines; every line of a
+   * chunk arrived at the same moment anyway.
+   */
+  #outputTime(): number {
+    if (Number.isNaN(this.#lineTime)) {
+      this.#lineTime = this.#now();
+      queueMicrotask(this.#forgetLineTime);
+    }
+    return this.#lineTime;
+  }
+
   #settle(id: number, status: TaskStatus, reason: string | null, exit: Exit = NO_EXIT): void {
     const task = this.#tasks[id]!;
     this.#table.states.move(id, State.Settled);
@@ -314,7 +332,7 @@ export class Scheduler implements ScheduleHandle {
       output: (stream, line) => {
         if (this.#finished) return;
         if (open && pattern && !this.#table.matchedNoChange(id) && pattern.test(line)) this.#table.matchNoChange(id);
-        this.emit({ type: 'task-output', at: this.#now(), task, stream, line });
+        this.emit({ type: 'task-output', at: this.#outputTime(), task, stream, line });
       },
       end: (outcome) => {
         if (!open) return;

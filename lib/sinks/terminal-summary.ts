@@ -13,7 +13,7 @@ export function printFinalSummary(
   screen: Screen,
   report: RunReport,
   plan: Plan,
-  kept: { tails: ReadonlyMap<number, readonly string[]>; firstErrors: ReadonlyMap<number, readonly string[]> },
+  kept: { tails: { get(id: number): readonly string[] | undefined }; firstErrors: ReadonlyMap<number, readonly string[]> },
   c: ChalkInstance,
   options: { summary: boolean; quiet: boolean },
 ): void {

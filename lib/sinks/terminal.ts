@@ -11,11 +11,10 @@ import { describeCommand, type OutputStream } from '../model/model.js';
 import type { PlanTask } from '../plan/plan.js';
 import { printable } from '../util/controls.js';
 import { formatDuration, shortName } from '../util/format.js';
-import { entry } from '../util/maps.js';
 import { unreachable } from '../util/never.js';
 import type { CiStyle } from './ci.js';
 import { createReportSink } from './collect.js';
-import { DEFAULT_TAIL_LINES } from './line-tails.js';
+import { DEFAULT_TAIL_LINES, LineTails } from './line-tails.js';
 import type { Screen } from './screen.js';
 import { printFinalSummary } from './terminal-summary.js';
 import { endLine, failureText, runStartLine, stoppingLine } from './terminal-text.js';
@@ -57,7 +56,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   let start: RunStartEvent | undefined;
   let width = 0;
   const colours = new Map<number, (text: string) => string>();
-  const tails = new Map<number, string[]>();
+  const tails = new LineTails(tailLines);
   const firstErrors = new Map<number, string[]>();
   const groups = new Map<number, { stream: OutputStream; text: string }[]>();
   const collector = createReportSink();
@@ -82,13 +81,12 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
   };
 
   const remember = (task: PlanTask, line: string) => {
-    const tail = entry(tails, task.id, (): string[] => []);
-    tail.push(line);
-    if (tail.length > (task.settings.tail ?? tailLines)) tail.shift();
+    tails.add(task.id, line, task.settings.tail);
     // The failure is often far above the tail (a test runner's summary comes last): its first lines are kept too.
-    if (ERROR_LINE.test(line)) {
-      const first = entry(firstErrors, task.id, (): string[] => []);
-      if (first.length < FIRST_ERRORS) first.push(line);
+    const first = firstErrors.get(task.id);
+    if ((first === undefined || first.length < FIRST_ERRORS) && ERROR_LINE.test(line)) {
+      if (first === undefined) firstErrors.set(task.id, [line]);
+      else first.push(line);
     }
   };
 
