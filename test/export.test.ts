@@ -47,6 +47,16 @@ async function validate(engine: string, text: string): Promise<string[]> {
   }
 }
 
+t.test('the GitHub check includes actionlint: it finds what the parser lets through', async (t) => {
+  const unsafe =
+    'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.head_commit.message }}"\n';
+  const errors = await githubErrors(unsafe);
+  t.ok(
+    errors.some((error) => /^actionlint 6:\d+: .*potentially untrusted.*\[expression\]$/.test(error)),
+    errors.join('\n'),
+  );
+});
+
 t.test("every engine's summary saves the merged run's HTML page beside its JSON", async (t) => {
   for (const engine of ENGINES) {
     const text = readFileSync(golden(goldenName('release-pipeline', engine)), 'utf8');

