@@ -32,10 +32,13 @@ export class LineSplitter {
 
   write(chunk: Buffer | string): void {
     const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
+    // Most output has no `\r` at all: looked for once per chunk rather than once per line.
+    const redraws = text.indexOf('\r') !== -1;
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
       const piece = text.slice(start, end);
-      this.emit(lastDrawn(this.#length > 0 ? this.#take() + piece : piece));
+      if (this.#length > 0) this.emit(lastDrawn(this.#take() + piece));
+      else this.emit(redraws ? lastDrawn(piece) : piece);
       start = end + 1;
     }
     if (start < text.length) this.#hold(start === 0 ? text : text.slice(start));

@@ -73,6 +73,37 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
     return made;
   };
 
+  // A task's streamed lines are written together, once per burst (a chunk read from its
+  // pipe): one write for thousands of lines instead of one each (0.4 s of 2.4 s for 10
+  // million lines). Anything else the sink prints writes the waiting lines out first.
+  let waiting = '';
+  let waitingOn: OutputStream = 'stdout';
+  let flushQueued = false;
+  const writeWaiting = () => {
+    flushQueued = false;
+    if (waiting === '') return;
+    const text = waiting;
+    waiting = '';
+    if (waitingOn === 'stderr' && screen.printError) screen.printError(text);
+    else screen.print(text);
+  };
+  // Each task's prefix as a line after another starts: made once, so that a line costs two concatenations.
+  const following = new Map<number, string>();
+  const streamLine = (task: PlanTask, stream: OutputStream, text: string) => {
+    if (stream !== waitingOn) writeWaiting();
+    waitingOn = stream;
+    let start = following.get(task.id);
+    if (start === undefined) {
+      start = `\n${prefix(task)} `;
+      following.set(task.id, start);
+    }
+    waiting = waiting === '' ? start.slice(1) + text : waiting + start + text;
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(writeWaiting);
+    }
+  };
+
   /** A task's line under its name: stdout lines to the screen, stderr lines to the error stream (where there is one). */
   const printLine = (task: PlanTask, stream: OutputStream, text: string) => {
     const line = `${prefix(task)} ${text}`;
@@ -125,6 +156,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
 
   return (event: RunEvent) => {
     collector.sink(event);
+    if (event.type !== 'task-output') writeWaiting();
     switch (event.type) {
       case 'run-start': {
         start = event;
@@ -163,7 +195,7 @@ export function createTerminalReporter(options: TerminalOptions): Sink {
         remember(event.task, text);
         if (quiet) break;
         if (mode === 'grouped' && groups.has(event.task.id)) groups.get(event.task.id)!.push({ stream: event.stream, text });
-        else printLine(event.task, event.stream, text);
+        else streamLine(event.task, event.stream, text);
         break;
       }
       case 'task-retry':

@@ -225,7 +225,12 @@ function inItsOwnGroup(dir: string, args: string[]) {
 function guardsOf(pid: number): string[] {
   return readdirSync('/proc').filter((entry) => {
     if (!/^\d+$/.test(entry)) return false;
-    const line = readFileSync(`/proc/${entry}/cmdline`, { encoding: 'latin1', flag: 'r' }).split('\0');
+    let line: string[];
+    try {
+      line = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0');
+    } catch {
+      return false; // it ended while the list was read
+    }
     return line.includes('stagerun-loop-guard') && line.includes(String(pid)) && isAlive(Number(entry));
   });
 }
