@@ -220,6 +220,22 @@ t.test('approval waits: when the gate began, or before the task started in older
   t.match(ganttSvg(report), /approve gate/);
 });
 
+t.test('the timeline draws the slots used, and approval lanes only for real waits', async (t) => {
+  const p = pipeline();
+  p.task('a', { run: 'a' });
+  p.task('b', { run: 'b', approval: 'Go?' });
+  const { report } = fakeRun(p, { jobs: 64, targets: ['a', 'b'], approver: { request: () => ({ approved: true, by: 'test' }) } });
+  const svg = ganttSvg(report);
+  t.equal(svg.match(/<rect class="lane/g)?.length, 2, 'two tasks at once: two lanes, not 64');
+  t.notMatch(svg, /approve b/, 'a gate answered at once waited for no one: no lane');
+  const declined = fakeRun(p, { jobs: 64, targets: ['b'] }).report;
+  t.match(
+    ganttSvg({ ...declined, tasks: [...declined.tasks, ...report.tasks.filter((task) => task.name === 'a')] }),
+    /approve b/,
+    'a gate still shut has its lane',
+  );
+});
+
 t.test('large pipelines are laid out in columns without dagre', async (t) => {
   const p = pipeline();
   for (let i = 0; i <= DAGRE_MAX_TASKS; i++) p.task(`t${i}`, { run: 'x', deps: i > 0 ? [`t${i - 1}`] : [] });

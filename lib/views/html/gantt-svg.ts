@@ -26,8 +26,13 @@ export function approvalSpan(task: TaskReport, makespanMs: number): { startMs: n
 
 export function ganttSvg(run: RunReport): string {
   const ran = run.tasks.filter((task) => task.attempts.length > 0);
-  const gated = run.tasks.filter((task) => approvalSpan(task, run.makespanMs) !== null);
-  const slots = Math.max(run.jobs, 1, ...ran.flatMap((task) => task.attempts.map((attempt) => attempt.slot + 1)));
+  // A gate answered at once (--approve) waited for no one: only real waits, and gates still shut, get a lane.
+  const gated = run.tasks.filter((task) => {
+    const span = approvalSpan(task, run.makespanMs);
+    return span !== null && (span.endMs > span.startMs || task.status === 'needs-approval');
+  });
+  // The slots the run used: -j64 for five tasks draws five lanes, not 64.
+  const slots = Math.max(1, ...ran.flatMap((task) => task.attempts.map((attempt) => attempt.slot + 1)));
   const span = Math.max(run.makespanMs, 1);
   const x = (ms: number) => LABEL + (Math.min(Math.max(ms, 0), span) / span) * PLOT;
   const laneY = (lane: number) => AXIS + lane * LANE;

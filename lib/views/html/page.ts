@@ -62,7 +62,7 @@ export function renderHtmlReport(run: RunReport, options: HtmlReportOptions = {}
     `<div class="scroll">${graphSvg(run)}</div>`,
     '</section>',
     '<section id="timeline" aria-label="timeline">',
-    `<h2>Timeline${run.mergedFrom !== undefined ? ' (one lane per CI job)' : ` (one lane per slot, -j${escapeHtml(String(run.jobs))})`}</h2>`,
+    `<h2>Timeline${run.mergedFrom !== undefined ? ' (one lane per CI job)' : ` (one lane per slot used, -j${escapeHtml(String(run.jobs))})`}</h2>`,
     ran ? `<div class="scroll">${ganttSvg(run)}</div>` : '<p class="note">No task ran.</p>',
     '<p class="legend">Bars: each attempt, in its task\'s colour (an earlier failed attempt in red). Dashed red: waiting to retry. Hatched: waiting for an approval, which holds no slot.</p>',
     '</section>',
