@@ -37,7 +37,10 @@ export const runSpec = {
     default: 'stream',
     describe: "stream: each line as it comes, prefixed with the task's name; grouped: each task's output in one block when it ends",
   },
-  tail: { type: 'string', describe: "Lines of a failed task's output shown at the end (default 15; a task's own tail option wins)" },
+  tail: {
+    type: 'string',
+    describe: "Lines of a failed task's output shown at the end and kept in its report (default 15; a task's own tail option wins)",
+  },
   summary: { type: 'boolean', default: true, describe: 'Print the table of tasks at the end (--no-summary to leave it out)' },
   gantt: { type: 'boolean', default: false, describe: 'Draw a Gantt chart of the run at the end' },
   profile: { type: 'string', describe: 'Write a Chrome trace (Perfetto, chrome://tracing) of the run to FILE' },
