@@ -435,9 +435,22 @@ t.test(
 
 t.test('Jenkins: Groovy that parses (npm-groovy-lint), locks, an input for the gate, time limits, the merged report', async (t) => {
   const files = ['seed-services', 'release-pipeline'].map((example) => golden(goldenName(example, 'jenkins')));
-  const errors = groovyErrors(files);
+  // A broken copy in the same run (one JVM start): the check must be able to fail.
+  const broken = path.join(copyExample('seed-services'), 'broken.Jenkinsfile');
+  writeFileSync(broken, readFileSync(files[0]!, 'utf8').replace("stage('stage-1') {", "stage('stage-1' {"));
+  const errors = groovyErrors([...files, broken]);
   if (errors === undefined) t.pass('skipped the Groovy syntax check: no Java runtime here (npm-groovy-lint runs CodeNarc on Java)');
-  else t.same(errors, [], 'npm-groovy-lint finds no error');
+  else {
+    t.same(
+      errors.filter((error) => !error.startsWith('broken.Jenkinsfile')),
+      [],
+      'npm-groovy-lint finds no error in the exports',
+    );
+    t.ok(
+      errors.some((error) => error.startsWith('broken.Jenkinsfile')),
+      `and finds the one planted in a copy: ${errors.join('; ')}`,
+    );
+  }
   const text = await exported('release-pipeline', 'jenkins');
   t.match(text, /stage\('db--migrate'\) \{[\s\S]*?lock\(resource: 'prod-db'\) \{/, "a resource is the Lockable Resources plugin's lock");
   t.match(text, /lock\(label: 'staging', quantity: 1\)/, 'a resource of capacity 2: one of two labelled locks');

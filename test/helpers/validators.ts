@@ -8,7 +8,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -168,13 +168,28 @@ export function jenkinsStructureErrors(text: string): string[] {
 
 /**
  * Groovy syntax errors of Jenkinsfiles, from npm-groovy-lint (CodeNarc, on Java). undefined
- * when there is no Java runtime: the caller skips the check and says so.
+ * when there is no Java runtime: the caller skips the check and says so. A file that does
+ * not parse is an error whatever rules run; CodeNarc's style rules are not what this checks,
+ * so one cheap rule runs (the whole default set took twice as long: 8.0 s against 4.6 s
+ * for both examples here, 14 s against 8 s of CPU). The files are linted from one fresh
+ * directory of their own: given files from different directories, npm-groovy-lint searched
+ * from their common parent (`/` for a file in /tmp and one in the repository) and hung.
  */
 export function groovyErrors(files: readonly string[]): string[] | undefined {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (java.error || java.status !== 0) return undefined;
   const lint = path.join(repoRoot, 'node_modules/.bin/npm-groovy-lint');
-  const result = spawnSync(lint, ['--noserver', '--output', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'stagerun-groovy-'));
+  const copies = files.map((file) => {
+    const copy = path.join(dir, path.basename(file));
+    copyFileSync(file, copy);
+    return copy;
+  });
+  const result = spawnSync(lint, ['--noserver', '--output', 'json', '--rulesets', 'EmptyClass', ...copies], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    timeout: 120_000,
+  });
   const report = JSON.parse(result.stdout) as { files: Record<string, { errors: { severity: string; msg: string; line?: number }[] }> };
   return Object.entries(report.files).flatMap(([file, { errors }]) =>
     errors.filter((error) => error.severity === 'error').map((error) => `${path.basename(file)}:${error.line ?? '?'}: ${error.msg}`),
