@@ -70,6 +70,15 @@ async function checkPage(t: Tap, browser: Awaited<ReturnType<typeof launchChromi
     await tab.$eval(`table.tasks tr[data-task="${name}"]`, (row) => row.classList.contains('hl')),
     'hover highlights the task everywhere',
   );
+  // A click on the last task's box brings its row into view.
+  const last = page.run.tasks.at(-1)!.name;
+  await tab.click(`svg.graph g.node[data-task="${last}"]`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const inView = await tab.$eval(`table.tasks tr[data-task="${last}"]`, (row) => {
+    const box = row.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  });
+  t.ok(inView, "a click on a task's box shows its row");
   const png = await tab.screenshot({ fullPage: true });
   const size = pngSize(png);
   t.equal(size.width, 1200);

@@ -1,7 +1,8 @@
 /**
  * The page's style sheet and its one script, inline (the page opens offline, from a CI
  * artifact or an email). The script only highlights a task everywhere it appears while the
- * pointer is on it; the page reads the same without it, and prints without it.
+ * pointer is on it, and takes a click on a box or a bar to the task's row in the table; the
+ * page reads the same without it, and prints without it.
  */
 
 export const STYLE = `
@@ -21,6 +22,7 @@ h2 { font-size: 16px; margin: 24px 0 8px; }
 svg.fit, svg.gantt { max-width: 100%; height: auto; }
 svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 svg .name { font-weight: 600; }
+svg [data-task] { cursor: pointer; }
 svg .stage, svg text.tick, svg text.lane { fill: var(--muted); }
 .node rect { stroke: #495057; stroke-width: 1; }
 .node.goal rect { stroke-dasharray: 4 3; }
@@ -67,9 +69,11 @@ export const SCRIPT = `
 (() => {
   const all = Array.from(document.querySelectorAll('[data-task]'));
   const mark = (name, on) => { for (const el of all) if (el.getAttribute('data-task') === name) el.classList.toggle('hl', on); };
+  const rows = new Map(Array.from(document.querySelectorAll('table.tasks tr[data-task]')).map((row) => [row.getAttribute('data-task'), row]));
   for (const el of all) {
     el.addEventListener('mouseenter', () => mark(el.getAttribute('data-task'), true));
     el.addEventListener('mouseleave', () => mark(el.getAttribute('data-task'), false));
+    if (el.tagName !== 'TR') el.addEventListener('click', () => rows.get(el.getAttribute('data-task'))?.scrollIntoView({ block: 'center' }));
   }
 })();
 `;
