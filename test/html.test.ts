@@ -12,7 +12,7 @@ import { approvalSpan, ganttSvg } from '../lib/views/html/gantt-svg.js';
 import { DAGRE_MAX_TASKS, layoutGraph } from '../lib/views/html/graph-layout.js';
 import { renderHtmlReport } from '../lib/views/html/page.js';
 import { inkOf } from '../lib/views/html/statuses.js';
-import { recentDurations, sparkline } from '../lib/views/html/task-table.js';
+import { durationTrends, sparkline } from '../lib/views/html/task-table.js';
 import { fakeRun } from './helpers/fake.js';
 
 /** The attributes of each element of `tag` with class `className` (a small reader: the browser test reads the real DOM). */
@@ -178,7 +178,7 @@ t.test('history gives p50, p95, success and a trend; the predictions are shown, 
     p.task('a', { run: 'a' });
     return fakeRun(p, { targets: ['a'], durations: { a: ms } }).report;
   });
-  const trends = recentDurations(runs, 2);
+  const trends = durationTrends(runs, 2);
   t.same(trends.get('a'), [120, 110], 'the last two, oldest first');
   t.equal(sparkline([5]), '', 'no trend from one point');
   t.match(sparkline([1, 2, 3]), /<polyline points="[^"]+"\/><circle/);

@@ -6,7 +6,7 @@
 import { isStagerunError } from '../../lib/errors.js';
 import { createPlan, type Plan } from '../../lib/plan/plan.js';
 import type { ResolvedPipeline } from '../../lib/plan/resolve.js';
-import type { History } from '../../lib/reports/history.js';
+import { durationsOf } from '../../lib/reports/history.js';
 import { machineOf, type RunReport } from '../../lib/reports/run-report.js';
 import { compareRows, comparisonRuns, simulateConcurrency } from '../../lib/run/compare.js';
 import type { Predictions } from '../../lib/views/html/page.js';
@@ -22,8 +22,8 @@ const PREDICT_AT_MOST = 16;
 export interface PageSources {
   /** The recorded runs, oldest first (the run itself among them, or not). */
   runs: readonly RunReport[];
-  /** The deployfile's pipeline and history, or why there is none. */
-  project: { resolved: ResolvedPipeline; history: History } | { unavailable: string };
+  /** The deployfile's pipeline, or why there is none. */
+  project: { resolved: ResolvedPipeline } | { unavailable: string };
 }
 
 /** The page's text. */
@@ -32,13 +32,13 @@ export async function htmlPage(run: RunReport, sources: PageSources, io: CliIo):
   const history = sources.runs.some((recorded) => recorded.id === run.id) ? sources.runs : [...sources.runs, run];
   return renderHtmlReport(run, {
     history,
-    predictions: 'unavailable' in sources.project ? sources.project : predict(run, sources.project, io),
+    predictions: 'unavailable' in sources.project ? sources.project : predict(run, sources.project.resolved, sources.runs, io),
     version: typeof __STAGERUN_VERSION__ === 'string' ? __STAGERUN_VERSION__ : undefined,
   });
 }
 
 /** The deployfile loaded for the page's predictions; a deployfile that cannot be loaded only takes them away. */
-export async function projectFor(load: () => Promise<{ resolved: ResolvedPipeline; history: History }>): Promise<PageSources['project']> {
+export async function projectFor(load: () => Promise<{ resolved: ResolvedPipeline }>): Promise<PageSources['project']> {
   try {
     return await load();
   } catch (error) {
@@ -47,21 +47,25 @@ export async function projectFor(load: () => Promise<{ resolved: ResolvedPipelin
   }
 }
 
-/** `compare --simulate` for this run's tasks, from the history of the machine it ran on. */
-export function predict(run: RunReport, project: { resolved: ResolvedPipeline; history: History }, io: CliIo): Predictions {
+/**
+ * `compare --simulate` for this run's tasks, from the history of the machine it ran on:
+ * the runs already read for the page (oldest first), so that the file is read once, and a
+ * damaged line is warned about once.
+ */
+export function predict(run: RunReport, resolved: ResolvedPipeline, runs: readonly RunReport[], io: CliIo): Predictions {
   const names = run.tasks.map((task) => task.name);
-  const missing = names.filter((name) => !project.resolved.byName.has(name));
+  const missing = names.filter((name) => !resolved.byName.has(name));
   if (missing.length > 0)
     return { unavailable: `the deployfile no longer has ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}` };
   let plan: Plan;
   try {
-    plan = createPlan(project.resolved, names, { noDeps: true });
+    plan = createPlan(resolved, names, { noDeps: true });
   } catch (error) {
     if (!isStagerunError(error)) throw error;
     return { unavailable: error.message };
   }
   const machine = machineOf(run) ?? runMachine(undefined, io.env);
-  const recent = project.history.durations(names, machine.name);
+  const recent = durationsOf([...runs].reverse(), { wanted: new Set(names), machine: machine.name });
   const widest = Math.max(1, plan.tasks.filter((task) => task.run !== undefined).length);
   const top = Math.min(widest, PREDICT_AT_MOST, Math.max(PREDICT_UP_TO, run.mergedFrom === undefined ? run.jobs : 1));
   const jobs = Array.from({ length: top }, (_, index) => index + 1);

@@ -137,40 +137,53 @@ function lineNumberAt(file: string, offset: number): number {
   }
 }
 
+export interface DurationOptions {
+  /** The tasks looked for (all, when absent); reading stops once each has its samples. */
+  wanted?: ReadonlySet<string>;
+  /** Only runs of this deployfile count. */
+  deployfile?: string;
+  /** Only runs on this machine count (and older records, which do not say where they ran). */
+  machine?: string;
+}
+
 /**
  * Each task's expected duration: the median of its last successful durations, over the
- * most recent real runs of `deployfile` that ran it. Only the tasks in `wanted` (all,
- * when absent) are looked for; reading stops once each has its samples.
+ * most recent real runs (fed newest first) of `deployfile` that ran it, on `machine`.
+ * `recentDurations` feeds it from the history file; a caller with the runs in hand, from it.
  */
-export function recentDurations(
-  file: string,
-  options: { wanted?: ReadonlySet<string>; deployfile?: string; machine?: string; onWarning?: WarningHandler } = {},
-): RecentDurations {
+export function durationsOf(runs: Iterable<RunReport>, options: DurationOptions = {}): RecentDurations {
   const samples = new DurationSamples(options.wanted);
-  const targeted = options.wanted && options.wanted.size <= TARGETED_TASKS ? options.wanted : undefined;
-  let runs = 0;
+  let count = 0;
   let cores: number | undefined;
-  try {
-    if (existsSync(file)) {
+  for (const run of runs) {
+    if (!isOwnRun(run, options.deployfile)) continue;
+    const machine = machineOf(run);
+    if (options.machine !== undefined && machine && machine.name !== options.machine) continue;
+    cores ??= machine?.cores;
+    count++;
+    if (samples.add(run) || count >= DURATION_LOOKBACK_RUNS) break;
+  }
+  return { durations: samples.durations(), attempts: samples.attempts(), cpuShares: samples.cpuShares(), runs: count, cores };
+}
+
+/** `durationsOf` the history file's runs, read from its end, only as far as needed. */
+export function recentDurations(file: string, options: DurationOptions & { onWarning?: WarningHandler } = {}): RecentDurations {
+  const targeted = options.wanted && options.wanted.size <= TARGETED_TASKS ? options.wanted : undefined;
+  function* newestFirst(): Generator<RunReport> {
+    try {
+      if (!existsSync(file)) return;
       for (const { text, offset } of linesFromEnd(file)) {
         if (text.trim() === '') continue;
         const run = (targeted && wantedTasksOf(text, targeted)) ?? parseLine(text);
-        if (typeof run === 'string') {
-          options.onWarning?.({ file, line: lineNumberAt(file, offset), reason: run });
-          continue;
-        }
-        if (!isOwnRun(run, options.deployfile)) continue;
-        const machine = machineOf(run);
-        if (options.machine !== undefined && machine && machine.name !== options.machine) continue;
-        cores ??= machine?.cores;
-        runs++;
-        if (samples.add(run) || runs >= DURATION_LOOKBACK_RUNS) break;
+        if (typeof run === 'string') options.onWarning?.({ file, line: lineNumberAt(file, offset), reason: run });
+        else yield run;
       }
+    } catch (error) {
+      // What was read before the file failed still counts.
+      options.onWarning?.({ file, line: 0, reason: unreadable(error) });
     }
-  } catch (error) {
-    options.onWarning?.({ file, line: 0, reason: unreadable(error) });
   }
-  return { durations: samples.durations(), attempts: samples.attempts(), cpuShares: samples.cpuShares(), runs, cores };
+  return durationsOf(newestFirst(), options);
 }
 
 /** Up to this many wanted tasks, their records are cut out of each line rather than the whole line parsed. */

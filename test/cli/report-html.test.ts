@@ -1,6 +1,6 @@
 // `stagerun report --format html` in-process: the latest run or one by id, the merged run of
 // CI jobs, the figures from history and the predictions, and what happens without them.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { runMain, tempProject } from '../helpers/cli.js';
@@ -35,6 +35,13 @@ t.test("the latest run's page: every task, the failed task's lines masked, predi
   t.match(html, /<tr data-jobs="3">/, '…to -j3: three tasks');
   t.notMatch(html, /data-jobs="4"/, 'never more jobs than tasks');
   t.match(html, /Simulated for \S+ with \d+ cores? from 2 recorded runs there/);
+
+  // The page reads history once: a damaged line is one warning (it was one per read: two).
+  appendFileSync(path.join(dir, '.stagerun/history.jsonl'), '{"torn":\n');
+  const damaged = await runMain(['report', '--format', 'html'], { cwd: dir, env });
+  t.equal(damaged.code, 0);
+  t.equal(damaged.stderr.match(/damaged line skipped/g)?.length, 1, damaged.stderr);
+  t.match(damaged.stdout, /Simulated for \S+ with \d+ cores? from 2 recorded runs there/, 'the predictions still from both runs');
 
   const first = await runMain(['history', '--format', 'json'], { cwd: dir });
   const id = (JSON.parse(first.stdout) as { runs: { id: string }[] }).runs[1]!.id;

@@ -16,7 +16,7 @@ const HEAD = ['task', 'status', 'stage', 'took', 'attempts', 'approval wait', 'p
 
 export function taskTable(run: RunReport, history: readonly RunReport[]): string {
   const stats = new Map(taskStats(history).map((stat) => [stat.name, stat]));
-  const trends = recentDurations(history);
+  const trends = durationTrends(history);
   const critical = new Set(run.criticalPath);
   const rows = run.tasks.flatMap((task) => {
     const row = taskRow(task, stats.get(task.name), trends.get(task.name) ?? [], critical.has(task.name));
@@ -74,7 +74,7 @@ function tailRow(task: TaskReport): string {
 }
 
 /** Each task's durations over its last successful runs, oldest first. */
-export function recentDurations(history: readonly RunReport[], points = TREND_POINTS): Map<string, number[]> {
+export function durationTrends(history: readonly RunReport[], points = TREND_POINTS): Map<string, number[]> {
   const trends = new Map<string, number[]>();
   for (let i = history.length - 1; i >= 0; i--) {
     for (const task of history[i]!.tasks) {
