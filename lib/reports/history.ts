@@ -392,10 +392,11 @@ export interface History {
    */
   durations(wanted?: Iterable<string>, machine?: string): RecentDurations;
   /**
-   * A sink that records the finished run here, reporting (not throwing) if it cannot; with
-   * the last `tailLines` lines of each task that did not succeed (default 15).
+   * A sink that records the finished run here, reporting (not throwing) if it cannot. It
+   * builds the report from the events (with the last `tailLines` lines of each task that did
+   * not succeed, default 15), or records `report()` at the run's end when given one.
    */
-  recorder(limit?: number, tailLines?: number): Sink;
+  recorder(limit?: number, options?: RecorderOptions): Sink;
 }
 
 export function openHistory(deployfile: string, options: HistoryOptions = {}): History {
@@ -407,18 +408,29 @@ export function openHistory(deployfile: string, options: HistoryOptions = {}): H
     runs,
     durations: (wanted, machine) =>
       recentDurations(file, { wanted: wanted ? new Set(wanted) : undefined, deployfile, machine, onWarning: options.onWarning }),
-    recorder: (limit, tailLines) => recordTo(file, { limit, tailLines, onError: options.onError }),
+    recorder: (limit, recording) => recordTo(file, { limit, ...recording, onError: options.onError }),
   };
 }
 
+export interface RecorderOptions {
+  /** Lines kept of each task that did not succeed, when the recorder builds the report. Default 15. */
+  tailLines?: number;
+  /**
+   * The run's report, complete when `run-end` reaches the recorder (a run's own collector,
+   * which sees each event first): recorded as it is, instead of building a second one.
+   */
+  report?: () => RunReport;
+}
+
 /** The history sink: appends the finished run's report to `file`. */
-export function recordTo(file: string, options: AppendOptions & { onError?: (error: Error) => void; tailLines?: number } = {}): Sink {
-  const collector = createReportSink({ tailLines: options.tailLines ?? DEFAULT_TAIL_LINES });
+export function recordTo(file: string, options: AppendOptions & RecorderOptions & { onError?: (error: Error) => void } = {}): Sink {
+  const collector = options.report ? undefined : createReportSink({ tailLines: options.tailLines ?? DEFAULT_TAIL_LINES });
+  const report = options.report ?? (() => collector!.report());
   return (event: RunEvent) => {
-    collector.sink(event);
+    collector?.sink(event);
     if (event.type !== 'run-end') return;
     try {
-      appendHistory(file, collector.report(), options);
+      appendHistory(file, report(), options);
     } catch (error) {
       if (!options.onError) throw error;
       options.onError(error as Error);

@@ -94,7 +94,9 @@ export async function startRun(source: Pipeline | Plan, options: RunOptions = {}
   if (options.history) {
     const history = options.history === true ? openHistory(deployfile) : options.history;
     if (options.durations === undefined) recorded = history.durations(plan.tasks.map((task) => task.name));
-    sinks.push(history.recorder(options.historyLimit, options.tailLines));
+    // The run's own report (`execution`, below: complete when run-end reaches this sink), not a
+    // second one built from the same events, with a second ring of each task's last lines.
+    sinks.push(history.recorder(options.historyLimit, { report: () => execution.report() }));
   }
   let freshness = options.freshness;
   if (options.upToDate) {
