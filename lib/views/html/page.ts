@@ -42,6 +42,7 @@ export function renderHtmlReport(run: RunReport, options: HtmlReportOptions = {}
   const policy = `default-src 'none'; style-src ${sha256(style)}; script-src ${sha256(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const title = `stagerun ${shownTargets(run.targets)}: ${run.status}, ${formatDuration(run.makespanMs)}`;
   const ran = run.tasks.some((task) => task.attempts.length > 0);
+  const history = options.history ?? [run];
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -68,8 +69,8 @@ export function renderHtmlReport(run: RunReport, options: HtmlReportOptions = {}
     '</section>',
     '<section id="tasks" aria-label="tasks">',
     '<h2>Tasks</h2>',
-    `<div class="scroll">${taskTable(run, options.history ?? [run])}</div>`,
-    `<p class="note">p50, p95, success and trend: over ${(options.history ?? [run]).length} recorded run${(options.history ?? [run]).length === 1 ? '' : 's'}. Output lines were masked when the run recorded them.</p>`,
+    `<div class="scroll">${taskTable(run, history)}</div>`,
+    `<p class="note">p50, p95, success and trend: over ${history.length} recorded run${history.length === 1 ? '' : 's'}. Output lines were masked when the run recorded them.</p>`,
     '</section>',
     `<footer>stagerun${options.version ? ` ${escapeHtml(options.version)}` : ''} · run ${escapeHtml(run.id)} · ${escapeHtml(run.deployfile ?? '')}</footer>`,
     `<script>${SCRIPT}</script>`,
