@@ -2,8 +2,7 @@
 // (each task needs up to two of the layer before, and a goal needs them all), drawn in-process, at sizes around the
 // point (400 tasks) where dagre's ordering gives way to declaration order.
 import { pipeline, renderHtmlReport, simulate } from '../../dist/engine.js';
-
-const median = (samples) => [...samples].sort((a, b) => a - b)[samples.length >> 1];
+import { median } from './harness.mjs';
 
 /** `count` tasks in all: `count - 1` commands and the goal. */
 function layered(count) {
